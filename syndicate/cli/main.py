@@ -1,0 +1,247 @@
+"""The ``syndicate`` command line: a click group and the commands every user runs."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import click
+
+from syndicate import __version__, redact
+from syndicate.cli.output import console_err, print_summary, progress_for
+from syndicate.errors import ConfigError, SyndicateError
+from syndicate.logs import setup_logging
+from syndicate.pipeline.context import Context
+
+EXIT_OK, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 3
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def config_option(func: F) -> F:
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Configuration file (default: $SYNDICATE_CONFIG, else config/syndicate.toml).",
+    )(func)
+
+
+def friendly_errors(func: F) -> F:
+    """Deliberate errors become one line on stderr and exit 1; never a bare traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except SyndicateError as exc:
+            click.echo(f"syndicate: error: {redact.scrub(str(exc))}", err=True)
+            sys.exit(EXIT_USAGE)
+        except KeyboardInterrupt:
+            click.echo("syndicate: interrupted", err=True)
+            sys.exit(130)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:  # a bug: one line for the user, the traceback in the debug log
+            logging.getLogger("syndicate").debug("internal error", exc_info=True)
+            click.echo(f"syndicate: internal error: {type(exc).__name__}: {redact.scrub(str(exc))} "
+                       "(run with -vv for the traceback)", err=True)
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="syndicate")
+@click.option("--log-format", type=click.Choice(["text", "json"]), default=None, help="Log line format.")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+@click.pass_context
+def cli(ctx: click.Context, log_format: str | None, verbose: int, quiet: bool) -> None:
+    """syndicate: ingest feeds, keep attribution and rights, publish feeds, crosspost exactly once."""
+    ctx.ensure_object(dict)
+    ctx.obj["log_format"] = log_format
+    ctx.obj["verbosity"] = -1 if quiet else verbose
+
+
+def open_context(click_ctx: click.Context, config_path: str | None) -> Context:
+    from syndicate.config import load_config
+
+    config = load_config(config_path)
+    obj = click_ctx.find_root().obj or {}
+    setup_logging(obj.get("log_format") or config.syndicate.log_format, obj.get("verbosity", 0))
+    return Context.open(config=config)
+
+
+@cli.command()
+@config_option
+@click.option("--all", "force", is_flag=True, help="Fetch every source now, ignoring schedules.")
+@click.option("--source", "only", multiple=True, help="Only this source (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Show the crossposts a pass would make; send nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_context
+@friendly_errors
+def sync(
+    click_ctx: click.Context, config_path: str | None, force: bool, only: tuple[str, ...], dry_run: bool, as_json: bool
+) -> None:
+    """One full pass: fetch due sources, normalize, store, regenerate outputs, crosspost."""
+    from syndicate.pipeline.passes import run_pass
+
+    ctx = open_context(click_ctx, config_path)
+    if ctx.config.syndicate.executor == "celery":
+        from syndicate.distributed.client import run_pass_on_workers
+
+        summary = run_pass_on_workers(ctx, only=list(only) or None, force=force, dry_run=dry_run)
+    else:
+        with progress_for(enabled=not as_json) as (on_start, on_source):
+            summary = run_pass(ctx, only=list(only) or None, force=force, dry_run=dry_run,
+                               on_start=on_start, progress=on_source)
+    if as_json:
+        click.echo(json.dumps(summary.to_json(), indent=2))
+    else:
+        print_summary(summary)
+    sys.exit(EXIT_OK if summary.ok else EXIT_PARTIAL)
+
+
+@cli.command()
+@config_option
+@click.option("--source", default=None, help="Only articles with a copy from this source.")
+@click.option("--limit", type=int, default=None, help="At most N articles, newest first.")
+@click.option("--json", "as_json", is_flag=True, default=True, help="JSON Lines (the default and only format).")
+@click.pass_context
+@friendly_errors
+def articles(click_ctx: click.Context, config_path: str | None, source: str | None, limit: int | None,
+             as_json: bool) -> None:
+    """The stored, normalized articles as JSON Lines."""
+    from syndicate.store.articles import iter_articles
+
+    ctx = open_context(click_ctx, config_path)
+    out = click.get_text_stream("stdout")
+    for article in iter_articles(ctx.engine, source=source, limit=limit):
+        out.write(json.dumps(article.to_json(), ensure_ascii=False) + "\n")
+
+
+@cli.command()
+@config_option
+@click.pass_context
+@friendly_errors
+def check(click_ctx: click.Context, config_path: str | None) -> None:
+    """Validate the configuration and exit."""
+    from syndicate.config import config_path as resolve, load_config
+
+    config = load_config(config_path)
+    click.echo(
+        f"{resolve(config_path)}: ok ({len(config.source)} sources, {len(config.output)} outputs, "
+        f"{len(config.target)} targets)"
+    )
+
+
+@cli.command()
+@config_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+@friendly_errors
+def status(click_ctx: click.Context, config_path: str | None, as_json: bool) -> None:
+    """Per source: last fetch, HTTP status, error, next due; per target: pending/failed/blocked."""
+    from syndicate.cli.status import collect_status, print_status
+
+    ctx = open_context(click_ctx, config_path)
+    data = collect_status(ctx)
+    if as_json:
+        click.echo(json.dumps(data, indent=2, default=str))
+    else:
+        print_status(data)
+
+
+@cli.command()
+@config_option
+@click.option("--host", default=None, help="Address to listen on (default from [syndicate.serve]).")
+@click.option("--port", type=int, default=None, help="Port (default from [syndicate.serve]).")
+@click.pass_context
+@friendly_errors
+def serve(click_ctx: click.Context, config_path: str | None, host: str | None, port: int | None) -> None:
+    """Serve the generated feeds over HTTP (ETag, 304, gzip, HEAD)."""
+    from syndicate.serve import serve as serve_forever
+    from syndicate.serve_app import build_app
+
+    ctx = open_context(click_ctx, config_path)
+    settings = ctx.config.syndicate
+    host = host or settings.serve.host
+    port = port if port is not None else settings.serve.port
+    console_err(f"serving {ctx.config.feeds_dir} on http://{host}:{port}/")
+    serve_forever(build_app(ctx), host, port)
+
+
+@cli.command()
+@config_option
+@click.option("--serve/--no-serve", "with_serve", default=False, help="Also serve feeds (and /metrics, WebSub).")
+@click.option("--host", default=None)
+@click.option("--port", type=int, default=None)
+@click.pass_context
+@friendly_errors
+def run(click_ctx: click.Context, config_path: str | None, with_serve: bool, host: str | None,
+        port: int | None) -> None:
+    """The daemon: the same work on schedules until SIGTERM/SIGINT."""
+    from syndicate.daemon import run_daemon
+
+    ctx = open_context(click_ctx, config_path)
+    sys.exit(run_daemon(ctx, config_path=config_path, serve=with_serve, host=host, port=port))
+
+
+@cli.command()
+@config_option
+@click.option("--concurrency", type=int, default=None, help="Worker processes (default: cores).")
+@click.option("--queues", default=None, help="Comma-separated stage queues (fetch,process,render,deliver).")
+@click.pass_context
+@friendly_errors
+def worker(click_ctx: click.Context, config_path: str | None, concurrency: int | None, queues: str | None) -> None:
+    """With executor = "celery": run fetch, process, render and deliver tasks."""
+    ctx = open_context(click_ctx, config_path)
+    if ctx.config.syndicate.executor != "celery":
+        raise ConfigError(f"{ctx.config.path}: syndicate.executor: `worker` needs executor = \"celery\"")
+    from syndicate.distributed.worker import start_worker
+
+    start_worker(ctx, concurrency=concurrency, queues=queues)
+
+
+@cli.command()
+@config_option
+@click.pass_context
+@friendly_errors
+def plan(click_ctx: click.Context, config_path: str | None) -> None:
+    """List the crossposts a pass would create, update, delete or block; send nothing."""
+    from syndicate import crosspost
+    from syndicate.cli.output import print_plan
+
+    ctx = open_context(click_ctx, config_path)
+    print_plan(crosspost.preview(ctx.engine, ctx.config, now=datetime.now(UTC)))
+
+
+@cli.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command("upgrade")
+@config_option
+@click.pass_context
+@friendly_errors
+def db_upgrade(click_ctx: click.Context, config_path: str | None) -> None:
+    """Apply pending schema migrations."""
+    from syndicate.store.db import current_revision
+
+    ctx = open_context(click_ctx, config_path)  # opening upgrades
+    click.echo(f"database at revision {current_revision(ctx.engine)}")
+
+
+def main() -> None:
+    from syndicate.cli import deliveries as _deliveries  # noqa: F401  (registers commands)
+    from syndicate.cli import sources as _sources  # noqa: F401
+
+    cli(prog_name="syndicate")

@@ -1,0 +1,282 @@
+"""One pass of the pipeline: fetch due sources → process → store → outputs → crossposts.
+
+Fetching runs on a bounded thread pool (network-bound), processing on a process
+pool when there is enough to do (CPU-bound), and every database write happens on
+the calling thread, in one short transaction per source. A failing source is
+recorded and the pass goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from multiprocessing import get_context
+from typing import Any
+
+from syndicate.config import Config, SourceConfig
+from syndicate.fetch import Fetcher
+from syndicate.models import FetchResult, SourceState
+from syndicate.pipeline.context import Context
+from syndicate.pipeline.process import ProcessJob, ProcessOutcome, process_feed
+from syndicate.pipeline.render import RenderSummary, render_outputs
+from syndicate.store import articles as article_store
+from syndicate.store import sources as source_store
+
+log = logging.getLogger("syndicate.pass")
+
+# below this many documents to process, a process pool costs more than it saves
+_POOL_THRESHOLD = 6
+
+
+@dataclass
+class SourceReport:
+    name: str
+    status: str  # ok | not-modified | gone | error
+    http_status: int | None = None
+    error: str | None = None
+    new: int = 0
+    updated: int = 0
+    moved_to: str | None = None
+
+
+@dataclass
+class PassSummary:
+    started_at: datetime
+    finished_at: datetime | None = None
+    sources: list[SourceReport] = field(default_factory=list)
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    withdrawn: int = 0
+    outputs: RenderSummary = field(default_factory=RenderSummary)
+    deliveries: Any = None  # crosspost.DeliverySummary
+    plan: list[Any] = field(default_factory=list)  # dry-run: crosspost.PlannedAction
+    changed_ids: list[str] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for s in self.sources if s.status == status)
+
+    @property
+    def failed_sources(self) -> list[SourceReport]:
+        return [s for s in self.sources if s.status in ("error", "gone")]
+
+    @property
+    def ok(self) -> bool:
+        delivery_errors = getattr(self.deliveries, "failed", 0) if self.deliveries is not None else 0
+        return not self.failed_sources and not delivery_errors and not self.outputs.errors
+
+    def to_json(self) -> dict[str, Any]:
+        d = self.deliveries
+        return {
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "sources": {
+                "fetched": self.count("ok"),
+                "not_modified": self.count("not-modified"),
+                "failed": len(self.failed_sources),
+            },
+            "articles": {"new": self.new, "updated": self.updated, "withdrawn": self.withdrawn},
+            "outputs": {"written": self.outputs.written, "unchanged": self.outputs.unchanged},
+            "deliveries": d.to_json() if d is not None and hasattr(d, "to_json") else None,
+            "failures": [
+                {"source": s.name, "status": s.status, "http_status": s.http_status, "error": s.error}
+                for s in self.failed_sources
+            ],
+        }
+
+
+ProgressCallback = Callable[[SourceReport], None]
+
+
+def run_pass(
+    ctx: Context,
+    *,
+    only: list[str] | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+    progress: ProgressCallback | None = None,
+    on_start: Callable[[int], None] | None = None,
+    crosspost: bool = True,
+    render: bool | None = True,
+    should_stop: Callable[[], bool] | None = None,
+) -> PassSummary:
+    """Run one full pass and return what happened.
+
+    ``render``: True always regenerates outputs (unchanged files are left alone), None only
+    when articles changed in this pass (the daemon's ticks). ``should_stop`` is polled
+    between sources; when it says stop, no new fetch starts and the pass ends early.
+    """
+    config = ctx.config
+    now = datetime.now(UTC)
+    summary = PassSummary(started_at=now)
+    source_store.sync_sources(ctx.engine, config)
+    rows = source_store.all_sources(ctx.engine)
+    names = source_store.due_sources(config, rows, now, force=force or bool(only))
+    if only:
+        unknown = [n for n in only if n not in {s.name for s in config.source}]
+        if unknown:
+            from syndicate.errors import ConfigError
+
+            raise ConfigError(f"{config.path}: no source named {unknown[0]!r}")
+        names = [n for n in names if n in only]
+    if on_start:
+        on_start(len(names))
+    if names:
+        _ingest_sources(ctx, names, rows, summary, progress, should_stop)
+    if render or (render is None and (summary.changed_ids or summary.withdrawn)):
+        summary.outputs = render_outputs(ctx, force=False)
+    if crosspost and config.target and not (should_stop and should_stop()):
+        from syndicate import crosspost as xp
+
+        if dry_run:
+            summary.plan = xp.preview(ctx.engine, config, now=datetime.now(UTC))
+        else:
+            xp.plan(ctx.engine, config, now=datetime.now(UTC))
+            summary.deliveries = xp.deliver(ctx.engine, config, now=datetime.now(UTC))
+    summary.finished_at = datetime.now(UTC)
+    return summary
+
+
+def _ingest_sources(
+    ctx: Context,
+    names: list[str],
+    rows: dict[str, source_store.SourceRow],
+    summary: PassSummary,
+    progress: ProgressCallback | None,
+    should_stop: Callable[[], bool] | None = None,
+) -> None:
+    config = ctx.config
+    by_name = {s.name: s for s in config.source}
+    fetcher = Fetcher(config.syndicate)
+    try:
+        with ThreadPoolExecutor(max_workers=config.syndicate.fetch_workers, thread_name_prefix="fetch") as fetch_pool:
+            with _process_executor(config, len(names)) as process_pool:
+                fetches: dict[Future[FetchResult], SourceConfig] = {}
+                for name in names:
+                    source = by_name[name]
+                    row = rows.get(name)
+                    state = row.state if row else SourceState(name=name, url=source.url)
+                    path = config.source_path(source) if source.is_file else None
+                    fetches[fetch_pool.submit(fetcher.fetch, source, state, path=path)] = source
+                processing: dict[Future[ProcessOutcome], tuple[SourceConfig, FetchResult]] = {}
+                pending: set[Future[Any]] = set(fetches)
+                while pending:
+                    if should_stop is not None and should_stop():
+                        for future in list(pending):
+                            if future in fetches and future.cancel():
+                                pending.discard(future)
+                                fetches.pop(future)  # type: ignore[call-overload]
+                        if not pending:
+                            break
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED, timeout=1.0)
+                    for future in done:
+                        if future in fetches:
+                            source = fetches.pop(future)  # type: ignore[arg-type]
+                            result: FetchResult = future.result()
+                            if result.status == "ok" and result.body is not None:
+                                job = ProcessJob(
+                                    source=source,
+                                    url=result.final_url or result.url,
+                                    body=result.body,
+                                    headers=result.headers,
+                                    known=article_store.known_hashes(ctx.engine, source.name),
+                                    now=datetime.now(UTC),
+                                )
+                                processed = _submit(process_pool, job)
+                                processing[processed] = (source, result)
+                                pending.add(processed)
+                            else:
+                                _finish(ctx, source, result, None, summary, progress)
+                        else:
+                            source, result = processing.pop(future)  # type: ignore[arg-type]
+                            _finish(ctx, source, result, future.result(), summary, progress)
+    finally:
+        fetcher.close()
+
+
+def _submit(pool: Executor | None, job: ProcessJob) -> Future[ProcessOutcome]:
+    if pool is not None:
+        return pool.submit(process_feed, job)
+    future: Future[ProcessOutcome] = Future()
+    try:
+        future.set_result(process_feed(job))
+    except Exception as exc:  # a bug in a stage: keep it to this source
+        future.set_exception(exc)
+    return future
+
+
+@contextmanager
+def _process_executor(config: Config, jobs: int) -> Iterator[Executor | None]:
+    workers = config.syndicate.process_workers or (os.cpu_count() or 1)
+    if workers <= 1 or jobs < _POOL_THRESHOLD:
+        yield None
+        return
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver"))
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _finish(
+    ctx: Context,
+    source: SourceConfig,
+    result: FetchResult,
+    outcome: ProcessOutcome | None,
+    summary: PassSummary,
+    progress: ProgressCallback | None,
+) -> None:
+    now = datetime.now(UTC)
+    report = SourceReport(name=source.name, status=result.status, http_status=result.http_status, error=result.error)
+    parse_error = outcome.error if outcome is not None else None
+    if parse_error:
+        report.status, report.error = "error", parse_error
+    source_store.record_fetch(
+        ctx.engine,
+        ctx.config,
+        source,
+        result,
+        now,
+        feed=outcome.feed if outcome else None,
+        parse_error=parse_error,
+        poll_hint=outcome.poll_hint if outcome else None,
+    )
+    if result.final_url and result.final_url != result.url:
+        report.moved_to = result.final_url
+    if outcome is not None and outcome.feed is not None:
+        ingested = article_store.ingest(
+            ctx.engine, source.name, outcome.entries, now, tombstones=outcome.feed.tombstones
+        )
+        report.new, report.updated = ingested.new, ingested.updated
+        summary.new += ingested.new
+        summary.updated += ingested.updated
+        summary.unchanged += ingested.unchanged + outcome.skipped
+        summary.withdrawn += ingested.withdrawn
+        summary.changed_ids.extend(ingested.changed_ids)
+    _log_source(report)
+    summary.sources.append(report)
+    if progress:
+        progress(report)
+
+
+def _log_source(report: SourceReport) -> None:
+    fields = {
+        "ev_event": "fetch",
+        "ev_source": report.name,
+        "ev_status": report.status,
+        "ev_http_status": report.http_status,
+        "ev_new": report.new,
+        "ev_updated": report.updated,
+        "ev_error": report.error,
+    }
+    if report.status in ("error", "gone"):
+        log.warning("%s: %s", report.name, report.error or report.status, extra=fields)
+    else:
+        log.info(
+            "%s: %s (%d new, %d updated)", report.name, report.status, report.new, report.updated, extra=fields
+        )

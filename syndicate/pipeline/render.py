@@ -1,0 +1,110 @@
+"""Regenerating the outbound feeds: select → render → write if changed → ping hubs."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine, insert, select, update
+
+from syndicate.config import Config, OutputConfig
+from syndicate.models import Article
+from syndicate.outputs import feed_filename, render_feed, write_if_changed
+from syndicate.outputs.websub import publish
+from syndicate.pipeline.context import Context
+from syndicate.store import articles as article_store
+from syndicate.store.schema import documents
+
+log = logging.getLogger("syndicate.outputs")
+
+CONTENT_TYPES = {
+    "atom": "application/atom+xml; charset=utf-8",
+    "rss": "application/rss+xml; charset=utf-8",
+    "json": "application/feed+json; charset=utf-8",
+}
+
+
+@dataclass
+class RenderSummary:
+    written: int = 0
+    unchanged: int = 0
+    files: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    pinged: int = 0
+
+
+def expand_outputs(config: Config) -> list[tuple[OutputConfig, list[str] | None]]:
+    """Every output to render with the sources it shows (None: all); ``per_source`` adds NAME-SOURCE outputs."""
+    all_names = [s.name for s in config.source]
+    expanded: list[tuple[OutputConfig, list[str] | None]] = []
+    for output in config.output:
+        names = [n for n in all_names if output.matches_source(n)]
+        expanded.append((output, None if output.sources == ["*"] else names))
+        if output.per_source:
+            for name in names:
+                title = f"{output.title or output.name}: {name}"
+                expanded.append((output.model_copy(update={"name": f"{output.name}-{name}", "title": title,
+                                                           "per_source": False}), [name]))
+    return expanded
+
+
+def render_outputs(ctx: Context, *, force: bool = False) -> RenderSummary:
+    """Render every output; write (and push to hubs) only those whose bytes changed."""
+    config = ctx.config
+    summary = RenderSummary()
+    feeds_dir = config.feeds_dir
+    feeds_dir.mkdir(parents=True, exist_ok=True)
+    tombstone_cutoff = datetime.now(UTC) - timedelta(seconds=config.syndicate.tombstone_ttl)
+    changed_topics: dict[tuple[str, ...], list[str]] = {}
+    for output, names in expand_outputs(config):
+        try:
+            selected = article_store.articles_for_output(ctx.engine, output, names, limit=output.limit)
+            tombstones = [
+                a
+                for a in article_store.articles_for_output(ctx.engine, output, names, limit=output.limit, deleted=True)
+                if a.deleted_at and a.deleted_at >= tombstone_cutoff
+            ]
+        except Exception as exc:  # a database failure for one output must not stop the others
+            summary.errors.append(f"output {output.name}: {exc}")
+            continue
+        for fmt in output.formats:
+            filename = feed_filename(output.name, fmt)
+            try:
+                data = render_feed(output, fmt, selected, settings=config.syndicate, tombstones=tombstones)
+            except Exception as exc:
+                summary.errors.append(f"output {filename}: cannot render: {exc}")
+                log.error("output %s: cannot render: %s", filename, exc)
+                continue
+            if write_if_changed(feeds_dir / filename, data) or force:
+                summary.written += 1
+                summary.files.append(filename)
+                _store_document(ctx.engine, filename, fmt, data)
+                hubs = tuple(output.hubs if output.hubs is not None else config.syndicate.hubs)
+                if hubs:
+                    base = output.base_url or config.syndicate.base_url
+                    changed_topics.setdefault(hubs, []).append(base.rstrip("/") + "/" + filename)
+            else:
+                summary.unchanged += 1
+    for hubs, topics in changed_topics.items():
+        errors = publish(hubs, topics)
+        summary.pinged += len(topics) * len(hubs) - len(errors)
+        for error in errors:
+            log.warning("websub: %s", error)
+    return summary
+
+
+def _store_document(engine: Engine, path: str, fmt: str, data: bytes) -> None:
+    etag = '"' + hashlib.blake2b(data, digest_size=16).hexdigest() + '"'
+    values = {"body": data, "etag": etag, "content_type": CONTENT_TYPES[fmt], "updated_at": datetime.now(UTC)}
+    with engine.begin() as conn:
+        if conn.execute(select(documents.c.path).where(documents.c.path == path)).first():
+            conn.execute(update(documents).where(documents.c.path == path).values(**values))
+        else:
+            conn.execute(insert(documents).values(path=path, **values))
+
+
+def select_for(ctx: Context, output: OutputConfig) -> list[Article]:
+    names = None if output.sources == ["*"] else article_store.output_sources(ctx.config, output)
+    return article_store.articles_for_output(ctx.engine, output, names, limit=output.limit)

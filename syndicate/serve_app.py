@@ -1,0 +1,41 @@
+"""The HTTP application the CLI serves: feeds, index, OPML, health and metrics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from syndicate.pipeline.context import Context
+from syndicate.pipeline.render import expand_outputs
+
+
+def build_app(ctx: Context, *, daemon: Any = None) -> Any:
+    from syndicate.serve import make_app
+
+    config = ctx.config
+    outputs = [output for output, _names in expand_outputs(config)]
+    health = daemon.healthy if daemon is not None else None
+    metrics = None
+    try:
+        from syndicate.metrics import render_metrics
+
+        def metrics() -> bytes:  # type: ignore[misc]
+            return render_metrics(ctx, daemon)
+    except ImportError:
+        pass
+    extra: dict[str, Any] = {}
+    if daemon is not None:
+        try:
+            from syndicate.websub.subscriber import callback_app
+
+            extra["/websub/"] = callback_app(ctx, daemon)
+        except ImportError:
+            pass
+    return make_app(
+        config.feeds_dir,
+        hubs=config.syndicate.hubs,
+        base_url=config.syndicate.base_url,
+        outputs=outputs,
+        health=health,
+        metrics=metrics,
+        extra_routes=extra or None,
+    )

@@ -1,0 +1,287 @@
+"""Articles and their copies: ingesting normalized entries, merging copies, reading articles back.
+
+Ingest is where "one article, many copies" happens: each normalized entry is
+matched to an existing article by exact keys (the URLs it points to, its GUID),
+then by a fuzzy candidate key confirmed with :func:`syndicate.dedupe.same_article`;
+its copy is stored, and the article is recomputed from all its copies by the
+pure :func:`syndicate.dedupe.merge_copies`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
+
+from syndicate import dedupe
+from syndicate.config import Config, OutputConfig
+from syndicate.models import Article, NormalizedEntry, Tombstone
+from syndicate.store.codec import article_to_row, entry_from_json, entry_to_json, row_to_article
+from syndicate.store.schema import article_keys, articles, copies
+
+_SCAN_BATCH = 200
+
+
+@dataclass
+class IngestResult:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    withdrawn: int = 0
+    changed_ids: list[str] = field(default_factory=list)
+
+    def add(self, other: IngestResult) -> None:
+        self.new += other.new
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.withdrawn += other.withdrawn
+        self.changed_ids.extend(other.changed_ids)
+
+
+def known_hashes(engine: Engine, source: str) -> dict[str, str]:
+    """``guid → raw_hash`` of a source's stored copies: entries whose hash is unchanged need no work."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(copies.c.guid, copies.c.raw_hash).where(copies.c.source == source))
+        return {r.guid: r.raw_hash for r in rows if r.guid is not None}
+
+
+def ingest(
+    engine: Engine,
+    source: str,
+    entries: Sequence[NormalizedEntry],
+    now: datetime,
+    *,
+    tombstones: Sequence[Tombstone] = (),
+) -> IngestResult:
+    """Store one source's entries (one transaction) and merge them into articles."""
+    result = IngestResult()
+    with engine.begin() as conn:
+        for entry in entries:
+            _ingest_one(conn, source, entry, now, result)
+        for tombstone in tombstones:
+            result.withdrawn += _withdraw(conn, source, tombstone.ref, tombstone.when or now)
+    return result
+
+
+def _ingest_one(conn: Connection, source: str, entry: NormalizedEntry, now: datetime, result: IngestResult) -> None:
+    existing = None
+    if entry.guid is not None:
+        existing = conn.execute(
+            select(copies.c.article_id, copies.c.raw_hash).where(
+                and_(copies.c.source == source, copies.c.guid == entry.guid)
+            )
+        ).first()
+    if existing is not None and existing.raw_hash == entry.raw_hash:
+        result.unchanged += 1
+        return
+    article_id = existing.article_id if existing is not None else _match(conn, entry)
+    is_new = article_id is None
+    if article_id is None:
+        article_id = _new_id(conn, entry)
+    _save_copy(conn, article_id, source, entry, now)
+    _save_keys(conn, article_id, entry)
+    changed = _recompute(conn, article_id, now, is_new=is_new)
+    if is_new:
+        result.new += 1
+        result.changed_ids.append(article_id)
+    elif changed:
+        result.updated += 1
+        result.changed_ids.append(article_id)
+    else:
+        result.unchanged += 1
+
+
+def _match(conn: Connection, entry: NormalizedEntry) -> str | None:
+    keys = dedupe.match_keys(entry)
+    if keys:
+        hit = conn.execute(
+            select(article_keys.c.article_id).where(article_keys.c.key.in_(keys)).order_by(article_keys.c.article_id)
+        ).first()
+        if hit is not None:
+            return str(hit.article_id)
+    fuzzy = dedupe.fuzzy_key(entry)
+    if not fuzzy:
+        return None
+    candidates = [r.article_id for r in conn.execute(select(article_keys.c.article_id).where(article_keys.c.key == fuzzy))]
+    for article_id in sorted(candidates):
+        for other in _copies_of(conn, article_id):
+            if dedupe.same_article(other, entry):
+                return str(article_id)
+    return None
+
+
+def _new_id(conn: Connection, entry: NormalizedEntry) -> str:
+    seed = entry.url or f"{entry.source}:{entry.guid}"
+    for attempt in range(100):
+        candidate = hashlib.blake2b(f"{seed}#{attempt}".encode(), digest_size=10).hexdigest()
+        if conn.execute(select(articles.c.id).where(articles.c.id == candidate)).first() is None:
+            return candidate
+    raise RuntimeError("could not allocate an article id")  # pragma: no cover
+
+
+def _save_copy(conn: Connection, article_id: str, source: str, entry: NormalizedEntry, now: datetime) -> None:
+    values: dict[str, Any] = {
+        "guid": entry.guid,
+        "url": entry.copy_url,
+        "raw_hash": entry.raw_hash,
+        "entry": entry_to_json(entry),
+        "seen_at": now,
+    }
+    updated = conn.execute(
+        update(copies).where(and_(copies.c.article_id == article_id, copies.c.source == source)).values(**values)
+    )
+    if not updated.rowcount:
+        conn.execute(insert(copies).values(article_id=article_id, source=source, **values))
+
+
+def _save_keys(conn: Connection, article_id: str, entry: NormalizedEntry) -> None:
+    keys = set(dedupe.match_keys(entry))
+    fuzzy = dedupe.fuzzy_key(entry)
+    if fuzzy:
+        keys.add(fuzzy)
+    keys = {k[:300] for k in keys}
+    if not keys:
+        return
+    have = {
+        r.key
+        for r in conn.execute(
+            select(article_keys.c.key).where(and_(article_keys.c.article_id == article_id, article_keys.c.key.in_(keys)))
+        )
+    }
+    missing = sorted(keys - have)
+    if missing:
+        conn.execute(insert(article_keys), [{"key": k, "article_id": article_id} for k in missing])
+
+
+def _copies_of(conn: Connection, article_id: str) -> list[NormalizedEntry]:
+    rows = conn.execute(select(copies.c.entry).where(copies.c.article_id == article_id).order_by(copies.c.source))
+    return [entry_from_json(r.entry) for r in rows]
+
+
+def _recompute(conn: Connection, article_id: str, now: datetime, *, is_new: bool) -> bool:
+    """Merge the article's copies again; True when what subscribers see changed."""
+    current = conn.execute(
+        select(articles.c.content_hash, articles.c.first_seen).where(articles.c.id == article_id)
+    ).first()
+    first_seen = current.first_seen if current is not None else now
+    merged = dedupe.merge_copies(article_id, _copies_of(conn, article_id), first_seen)
+    row = article_to_row(merged)
+    row["sort_at"] = merged.published or first_seen
+    if current is None:
+        conn.execute(insert(articles).values(**row, first_seen=now, changed_at=now))
+        return True
+    if current.content_hash == merged.content_hash:
+        return False
+    row.pop("deleted_at", None)
+    conn.execute(update(articles).where(articles.c.id == article_id).values(**row, changed_at=now))
+    return True
+
+
+def _withdraw(conn: Connection, source: str, ref: str, when: datetime) -> int:
+    """An RFC 6721 tombstone for ``ref`` (the entry's GUID in this source) withdraws the article."""
+    hit = conn.execute(
+        select(copies.c.article_id).where(and_(copies.c.source == source, copies.c.guid == ref))
+    ).first()
+    if hit is None:
+        return 0
+    done = conn.execute(
+        update(articles)
+        .where(and_(articles.c.id == hit.article_id, articles.c.deleted_at.is_(None)))
+        .values(deleted_at=when, changed_at=when)
+    )
+    return int(done.rowcount or 0)
+
+
+# -- reading ------------------------------------------------------------------------
+
+
+def get_article(engine: Engine, article_id: str) -> Article | None:
+    with engine.connect() as conn:
+        row = conn.execute(select(articles).where(articles.c.id == article_id)).first()
+    return row_to_article(row._mapping) if row else None
+
+
+def iter_articles(engine: Engine, *, source: str | None = None, limit: int | None = None) -> Iterator[Article]:
+    """Articles newest first (optionally those with a copy from ``source``)."""
+    query = select(articles).order_by(articles.c.sort_at.desc(), articles.c.id)
+    if source is not None:
+        query = query.where(articles.c.id.in_(select(copies.c.article_id).where(copies.c.source == source)))
+    if limit is not None:
+        query = query.limit(limit)
+    with engine.connect() as conn:
+        for row in conn.execute(query):
+            yield row_to_article(row._mapping)
+
+
+def count_articles(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(articles)).scalar_one())
+
+
+def output_sources(config: Config, output: OutputConfig) -> list[str]:
+    return [s.name for s in config.source if output.matches_source(s.name)]
+
+
+def _passes_filters(article: Article, output: OutputConfig) -> bool:
+    if output.tags and not {t.lower() for t in article.tags} & {t.lower() for t in output.tags}:
+        return False
+    if output.authors and not {a.lower() for a in article.authors} & {a.lower() for a in output.authors}:
+        return False
+    if output.languages:
+        language = (article.language or "").lower()
+        if not any(language == lang.lower() or language.startswith(lang.lower() + "-") for lang in output.languages):
+            return False
+    return True
+
+
+def articles_for_output(
+    engine: Engine,
+    output: OutputConfig,
+    source_names: Iterable[str] | None,
+    *,
+    limit: int,
+    deleted: bool = False,
+) -> list[Article]:
+    """The newest ``limit`` articles an output shows (or its tombstones with ``deleted=True``).
+
+    ``source_names`` None means every source. Cost is proportional to ``limit`` (index scan on
+    ``sort_at``, stopping early), not to the database size.
+    """
+    query = select(articles).order_by(articles.c.sort_at.desc(), articles.c.id)
+    query = query.where(articles.c.deleted_at.is_not(None) if deleted else articles.c.deleted_at.is_(None))
+    if source_names is not None:
+        names = sorted(set(source_names))
+        if not names:
+            return []
+        query = query.where(articles.c.id.in_(select(copies.c.article_id).where(copies.c.source.in_(names))))
+    found: list[Article] = []
+    offset = 0
+    with engine.connect() as conn:
+        while len(found) < limit:
+            batch = conn.execute(query.limit(max(_SCAN_BATCH, limit)).offset(offset)).all()
+            if not batch:
+                break
+            offset += len(batch)
+            for row in batch:
+                article = row_to_article(row._mapping)
+                if _passes_filters(article, output):
+                    found.append(article)
+                    if len(found) == limit:
+                        break
+    return found
+
+
+def purge_tombstones(engine: Engine, older_than: datetime) -> int:
+    """Forget withdrawn articles whose tombstone has been shown long enough."""
+    with engine.begin() as conn:
+        ids = [r.id for r in conn.execute(select(articles.c.id).where(articles.c.deleted_at < older_than))]
+        if not ids:
+            return 0
+        conn.execute(delete(article_keys).where(article_keys.c.article_id.in_(ids)))
+        conn.execute(delete(copies).where(copies.c.article_id.in_(ids)))
+        conn.execute(delete(articles).where(articles.c.id.in_(ids)))
+        return len(ids)

@@ -1,0 +1,103 @@
+"""Opening the database and bringing its schema up to date."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from syndicate.errors import StoreError
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+_upgrade_lock = threading.Lock()
+
+
+def open_engine(url: str, *, upgrade: bool = True) -> Engine:
+    """An engine for ``url``; SQLite gets WAL, a busy timeout and foreign keys; the schema is upgraded."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreError(f"database: {url!r} is not a database URL") from None
+    kwargs: dict[str, Any] = {"future": True}
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+    else:
+        kwargs["pool_pre_ping"] = True
+        kwargs["pool_size"] = 10
+        kwargs["max_overflow"] = 20
+    try:
+        engine = create_engine(parsed, **kwargs)
+    except Exception as exc:  # missing driver and the like
+        raise StoreError(f"database: cannot open {parsed.render_as_string(hide_password=True)}: {exc}") from None
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+    if upgrade:
+        upgrade_schema(engine)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's implicit transactions are off)
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    # IMMEDIATE: take the write lock at BEGIN, so two writers queue instead of deadlocking on upgrade
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def alembic_config(engine: Engine | None = None) -> Any:
+    from alembic.config import Config as AlembicConfig
+
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    if engine is not None:
+        cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
+    return cfg
+
+
+def upgrade_schema(engine: Engine) -> None:
+    """Run every migration not yet applied (``syndicate db upgrade``)."""
+    from alembic import command
+
+    with _upgrade_lock:
+        try:
+            with engine.begin() as connection:
+                cfg = alembic_config(engine)
+                cfg.attributes["connection"] = connection
+                if engine.dialect.name == "postgresql":
+                    # one migrator at a time across processes and hosts
+                    connection.exec_driver_sql("SELECT pg_advisory_xact_lock(727274)")
+                command.upgrade(cfg, "head")
+        except OperationalError as exc:
+            raise StoreError(f"database: {_first_line(exc)}") from None
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def table_names(engine: Engine) -> list[str]:
+    return sorted(inspect(engine).get_table_names())
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", exc) or exc)
+    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__

@@ -1,0 +1,213 @@
+"""The ``sources`` table: HTTP validators, last outcome, schedule."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, select, update
+
+from syndicate import redact
+from syndicate.config import Config, SourceConfig
+from syndicate.models import FetchResult, ParsedFeed, SourceState
+from syndicate.store.codec import aware
+from syndicate.store.schema import sources
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    name: str
+    url: str
+    config_url: str
+    moved_from: str | None
+    etag: str | None
+    last_modified: str | None
+    last_status: str | None
+    http_status: int | None
+    last_error: str | None
+    last_fetch_at: datetime | None
+    last_success_at: datetime | None
+    next_due_at: datetime | None
+    consecutive_failures: int
+    disabled_reason: str | None
+    feed_title: str | None
+    hub_url: str | None
+    poll_hint: float | None
+    entries_seen: int
+
+    @property
+    def state(self) -> SourceState:
+        return SourceState(
+            name=self.name,
+            url=self.url,
+            etag=self.etag,
+            last_modified=self.last_modified,
+            consecutive_failures=self.consecutive_failures,
+        )
+
+
+def _row(data: Any) -> SourceRow:
+    m = data._mapping
+    return SourceRow(
+        name=m["name"],
+        url=m["url"],
+        config_url=m["config_url"],
+        moved_from=m["moved_from"],
+        etag=m["etag"],
+        last_modified=m["last_modified"],
+        last_status=m["last_status"],
+        http_status=m["http_status"],
+        last_error=m["last_error"],
+        last_fetch_at=aware(m["last_fetch_at"]),
+        last_success_at=aware(m["last_success_at"]),
+        next_due_at=aware(m["next_due_at"]),
+        consecutive_failures=m["consecutive_failures"] or 0,
+        disabled_reason=m["disabled_reason"],
+        feed_title=m["feed_title"],
+        hub_url=m["hub_url"],
+        poll_hint=m["poll_hint"],
+        entries_seen=m["entries_seen"] or 0,
+    )
+
+
+def sync_sources(engine: Engine, config: Config) -> None:
+    """Make the table agree with the configuration: new sources added, a changed URL starts afresh."""
+    with engine.begin() as conn:
+        existing = {r.name: r for r in conn.execute(select(sources.c.name, sources.c.config_url))}
+        for source in config.source:
+            url = _fetch_url(config, source)
+            row = existing.get(source.name)
+            if row is None:
+                conn.execute(
+                    sources.insert().values(
+                        name=source.name, config_url=url, url=url, consecutive_failures=0, entries_seen=0
+                    )
+                )
+            elif row.config_url != url:
+                conn.execute(
+                    update(sources)
+                    .where(sources.c.name == source.name)
+                    .values(
+                        config_url=url,
+                        url=url,
+                        moved_from=None,
+                        etag=None,
+                        last_modified=None,
+                        disabled_reason=None,
+                        consecutive_failures=0,
+                        next_due_at=None,
+                    )
+                )
+
+
+def _fetch_url(config: Config, source: SourceConfig) -> str:
+    return str(config.source_path(source)) if source.is_file else source.url
+
+
+def all_sources(engine: Engine) -> dict[str, SourceRow]:
+    with engine.connect() as conn:
+        return {r.name: r for r in map(_row, conn.execute(select(sources).order_by(sources.c.name)))}
+
+
+def get_source(engine: Engine, name: str) -> SourceRow | None:
+    with engine.connect() as conn:
+        found = conn.execute(select(sources).where(sources.c.name == name)).first()
+    return _row(found) if found else None
+
+
+def due_sources(config: Config, rows: dict[str, SourceRow], now: datetime, *, force: bool = False) -> list[str]:
+    """Names of the configured, enabled sources due at ``now`` (pure)."""
+    due = []
+    for source in config.source:
+        if not source.enabled:
+            continue
+        row = rows.get(source.name)
+        if row is None:
+            due.append(source.name)
+            continue
+        if row.disabled_reason and not force:
+            continue
+        if force or row.next_due_at is None or row.next_due_at <= now:
+            due.append(source.name)
+    return due
+
+
+def next_due(
+    config: Config, source: SourceConfig, result: FetchResult, failures: int, now: datetime, poll_hint: float | None
+) -> datetime:
+    """When to fetch again: the interval (or the feed's slower hint), backoff on errors, Retry-After honoured."""
+    settings = config.syndicate
+    interval = config.interval_for(source)
+    if poll_hint and poll_hint > interval:
+        interval = min(poll_hint, settings.max_backoff)
+    if result.status == "error":
+        interval = min(interval * (2 ** min(failures - 1, 16)), settings.max_backoff) if failures > 1 else interval
+        interval = min(interval, settings.max_backoff)
+        if result.retry_after:
+            interval = max(interval, result.retry_after) if failures > 1 else result.retry_after
+    jitter = interval * settings.jitter * random.random()
+    return now + timedelta(seconds=interval + jitter)
+
+
+def record_fetch(
+    engine: Engine,
+    config: Config,
+    source: SourceConfig,
+    result: FetchResult,
+    now: datetime,
+    *,
+    feed: ParsedFeed | None = None,
+    parse_error: str | None = None,
+    poll_hint: float | None = None,
+) -> None:
+    """Store the outcome of one fetch (and of parsing it), and schedule the next."""
+    with engine.begin() as conn:
+        current = conn.execute(select(sources).where(sources.c.name == source.name)).first()
+        failures = (current._mapping["consecutive_failures"] or 0) if current else 0
+        values: dict[str, Any] = {"last_fetch_at": now, "http_status": result.http_status}
+        failed = result.status == "error" or parse_error is not None
+        if failed:
+            failures += 1
+            values["last_status"] = "error"
+            values["last_error"] = redact.scrub(parse_error or result.error or "unknown error")
+        else:
+            failures = 0
+            values["last_status"] = result.status
+            values["last_error"] = None
+            values["last_success_at"] = now
+        values["consecutive_failures"] = failures
+        if result.status == "ok" and not parse_error:
+            values["etag"] = result.etag
+            values["last_modified"] = result.last_modified
+        if result.final_url and result.final_url != result.url:
+            values["url"] = result.final_url
+            values["moved_from"] = result.url
+        if result.status == "gone":
+            values["disabled_reason"] = f"gone: HTTP {result.http_status or 410}; re-enable with `syndicate sources enable {source.name}`"
+        elif failures >= config.syndicate.max_failures:
+            values["disabled_reason"] = (
+                f"suspended after {failures} consecutive failures; re-enable with `syndicate sources enable {source.name}`"
+            )
+        if feed is not None:
+            values["feed_title"] = feed.title
+            values["feed_link"] = feed.link
+            values["self_url"] = feed.self_url
+            values["hub_url"] = feed.hub_urls[0] if feed.hub_urls else None
+            values["entries_seen"] = len(feed.entries)
+        if poll_hint is not None:
+            values["poll_hint"] = poll_hint
+        values["next_due_at"] = next_due(config, source, result, failures, now, poll_hint)
+        conn.execute(update(sources).where(sources.c.name == source.name).values(**values))
+
+
+def set_enabled(engine: Engine, name: str, enabled: bool) -> bool:
+    with engine.begin() as conn:
+        values: dict[str, Any] = (
+            {"disabled_reason": None, "consecutive_failures": 0, "next_due_at": None}
+            if enabled
+            else {"disabled_reason": "disabled by hand"}
+        )
+        result = conn.execute(update(sources).where(sources.c.name == name).values(**values))
+        return bool(result.rowcount)
