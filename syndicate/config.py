@@ -24,6 +24,8 @@ from syndicate import redact
 from syndicate.errors import ConfigError
 
 DEFAULT_CONFIG = Path("config/syndicate.toml")
+FeedFormat = Literal["atom", "rss", "json"]
+FEED_FORMATS: tuple[FeedFormat, ...] = ("atom", "rss", "json")
 DEFAULT_INTERVAL = 30 * 60
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -153,7 +155,7 @@ class OutputConfig(_Model):
     subtitle: str | None = None
     icon: str | None = None
     link: str | None = None  # the site these feeds belong to
-    formats: list[Literal["atom", "rss", "json"]] = Field(default_factory=lambda: ["atom", "rss", "json"])
+    formats: list[FeedFormat] = Field(default_factory=lambda: list(FEED_FORMATS))
     sources: list[str] = Field(default_factory=lambda: ["*"])
     tags: list[str] = Field(default_factory=list)
     authors: list[str] = Field(default_factory=list)

@@ -122,9 +122,8 @@ def articles(click_ctx: click.Context, config_path: str | None, source: str | No
     from syndicate.store.articles import iter_articles
 
     ctx = open_context(click_ctx, config_path)
-    out = click.get_text_stream("stdout")
     for article in iter_articles(ctx.engine, source=source, limit=limit):
-        out.write(json.dumps(article.to_json(), ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(article.to_json(), ensure_ascii=False) + "\n")
 
 
 @cli.command()

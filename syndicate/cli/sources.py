@@ -1,6 +1,9 @@
-"""``syndicate sources``: list, enable and disable sources."""
+"""``syndicate sources``: list, enable, disable, add, remove, import and export (OPML) sources."""
 
 from __future__ import annotations
+
+import sys
+from pathlib import Path
 
 import click
 
@@ -24,7 +27,8 @@ def list_sources(click_ctx: click.Context, config_path: str | None) -> None:
     rows = source_store.all_sources(ctx.engine)
     for source in ctx.config.source:
         row = rows.get(source.name)
-        state = "disabled" if (row and row.disabled_reason) or not source.enabled else (row.last_status if row else None)
+        disabled = (row is not None and row.disabled_reason) or not source.enabled
+        state = "disabled" if disabled else (row.last_status if row else None)
         click.echo(f"{source.name:<24} {state or 'new':<13} {source.url}")
 
 
@@ -54,3 +58,102 @@ def enable(click_ctx: click.Context, config_path: str | None, name: str) -> None
 def disable(click_ctx: click.Context, config_path: str | None, name: str) -> None:
     """Stop fetching a source until it is enabled again."""
     _set(click_ctx, config_path, name, False)
+
+
+# --------------------------------------------------------------------------
+# editing the configuration: add, remove, OPML import and export (ops helper)
+# --------------------------------------------------------------------------
+
+_RELOAD_HINT = "a running daemon picks this up on SIGHUP (systemctl reload syndicate)"
+
+
+def _config_file(config_path: str | None) -> Path:
+    from syndicate.config import config_path as resolve
+
+    return resolve(config_path)
+
+
+@sources_group.command("add")
+@config_option
+@click.argument("name")
+@click.argument("url")
+@click.option("--interval", default=None, help="How often to fetch it, e.g. 30m (default from [syndicate]).")
+@click.option("--tag", "tags", multiple=True, help="A tag for its articles (repeatable).")
+@click.pass_context
+@friendly_errors
+def add(click_ctx: click.Context, config_path: str | None, name: str, url: str, interval: str | None,
+        tags: tuple[str, ...]) -> None:
+    """Add a source to the configuration file (comments and layout are kept)."""
+    from syndicate.cli.config_edit import NewSource, add_sources
+    from syndicate.config import load_config
+    from syndicate.errors import ConfigError
+
+    path = _config_file(config_path)
+    config = load_config(path)
+    for source in config.source:
+        if source.name == name:
+            raise ConfigError(f"{path}: a source named {name!r} exists already")
+        if source.url.rstrip("/") == url.strip().rstrip("/"):
+            raise ConfigError(f"{path}: {url} is configured already, as source {source.name!r}")
+    add_sources(path, [NewSource(name=name, url=url.strip(), interval=interval, tags=tags)])
+    click.echo(f"{name}: added to {path}; {_RELOAD_HINT}")
+
+
+@sources_group.command("remove")
+@config_option
+@click.argument("name")
+@click.pass_context
+@friendly_errors
+def remove(click_ctx: click.Context, config_path: str | None, name: str) -> None:
+    """Remove a source from the configuration file (its stored articles stay)."""
+    from syndicate.cli.config_edit import remove_source
+    from syndicate.config import load_config
+
+    path = _config_file(config_path)
+    load_config(path).source_by_name(name)
+    remove_source(path, name)
+    click.echo(f"{name}: removed from {path}; {_RELOAD_HINT}")
+
+
+@sources_group.command("import")
+@config_option
+@click.argument("opml_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show what would be added; change nothing.")
+@click.pass_context
+@friendly_errors
+def import_opml(click_ctx: click.Context, config_path: str | None, opml_file: Path, dry_run: bool) -> None:
+    """Add the feeds of an OPML file as sources (folders become tags; known URLs are skipped)."""
+    from syndicate.cli.config_edit import NewSource, add_sources
+    from syndicate.config import load_config
+    from syndicate.opml import parse_opml, plan_import
+
+    path = _config_file(config_path)
+    config = load_config(path)
+    plan = plan_import(parse_opml(opml_file.read_bytes()), config)
+    for name, feed in plan.add:
+        click.echo(f"+ {name:<32} {feed.url}" + (f"  [{', '.join(feed.tags)}]" if feed.tags else ""))
+    if not dry_run:
+        add_sources(path, [NewSource(name=n, url=f.url, tags=f.tags, comment=f.title) for n, f in plan.add])
+    verb = "would add" if dry_run else "added"
+    click.echo(f"{opml_file}: {verb} {len(plan.add)} sources, {len(plan.already)} already configured"
+               + ("" if dry_run or not plan.add else f"; {_RELOAD_HINT}"))
+
+
+@sources_group.command("export")
+@config_option
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file (default: standard output).")
+@click.pass_context
+@friendly_errors
+def export_opml_command(click_ctx: click.Context, config_path: str | None, output: Path | None) -> None:
+    """The configured sources as an OPML 2.0 subscription list."""
+    from syndicate.config import load_config
+    from syndicate.opml import export_opml
+
+    data = export_opml(load_config(_config_file(config_path)))
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        output.write_bytes(data)
+        click.echo(f"{output}: {data.count(b'xmlUrl=')} sources", err=True)

@@ -60,11 +60,33 @@ def ingest(
     """Store one source's entries (one transaction) and merge them into articles."""
     result = IngestResult()
     with engine.begin() as conn:
+        _lock_keys(conn, entries)
         for entry in entries:
             _ingest_one(conn, source, entry, now, result)
         for tombstone in tombstones:
             result.withdrawn += _withdraw(conn, source, tombstone.ref, tombstone.when or now)
     return result
+
+
+def _lock_keys(conn: Connection, entries: Sequence[NormalizedEntry]) -> None:
+    """On PostgreSQL, serialize concurrent ingests that could match the same article.
+
+    Every key an entry could match on is locked (transaction-scoped advisory locks, in sorted
+    order so two workers never deadlock); two copies of one article arriving on two workers
+    then merge instead of becoming two articles. SQLite serializes writers by itself.
+    """
+    if conn.dialect.name != "postgresql" or not entries:
+        return
+    keys: set[str] = set()
+    for entry in entries:
+        keys.update(dedupe.match_keys(entry))
+        fuzzy = dedupe.fuzzy_key(entry)
+        if fuzzy:
+            keys.add(fuzzy)
+    locks = sorted({int.from_bytes(hashlib.blake2b(k.encode(), digest_size=8).digest(), "big", signed=True)
+                    for k in keys})
+    for lock in locks:
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (lock,))
 
 
 def _ingest_one(conn: Connection, source: str, entry: NormalizedEntry, now: datetime, result: IngestResult) -> None:

@@ -189,7 +189,7 @@ def article_to_row(article: Article) -> dict[str, Any]:
     }
 
 
-def row_to_article(row: Mapping[str, Any]) -> Article:
+def row_to_article(row: Mapping[str, Any] | Any) -> Article:
     """An ``articles`` table row (``row._mapping``) as an Article."""
     return Article(
         id=row["id"],

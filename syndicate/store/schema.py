@@ -49,6 +49,9 @@ sources = Table(
     Column("self_url", Text),
     Column("poll_hint", Float),  # seconds suggested by the feed/server (ttl, max-age, sy:*)
     Column("entries_seen", Integer, nullable=False, default=0),
+    # RSS <skipHours>/<skipDays> as the feed last stated them (0003, ops helper): [0..23], ["monday", ...]
+    Column("skip_hours", JSON),
+    Column("skip_days", JSON),
     Index("ix_sources_due", "next_due_at"),
 )
 

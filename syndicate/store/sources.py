@@ -12,8 +12,9 @@ from sqlalchemy import Engine, select, update
 from syndicate import redact
 from syndicate.config import Config, SourceConfig
 from syndicate.models import FetchResult, ParsedFeed, SourceState
+from syndicate.pipeline.hints import skip_to_allowed
 from syndicate.store.codec import aware
-from syndicate.store.schema import sources
+from syndicate.store.schema import sources, subscriptions
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,9 @@ class SourceRow:
     hub_url: str | None
     poll_hint: float | None
     entries_seen: int
+    # ops helper (0003): the feed's RSS skipHours/skipDays, honoured when scheduling
+    skip_hours: tuple[int, ...] = ()
+    skip_days: tuple[str, ...] = ()
 
     @property
     def state(self) -> SourceState:
@@ -69,6 +73,8 @@ def _row(data: Any) -> SourceRow:
         hub_url=m["hub_url"],
         poll_hint=m["poll_hint"],
         entries_seen=m["entries_seen"] or 0,
+        skip_hours=tuple(m["skip_hours"] or ()),
+        skip_days=tuple(m["skip_days"] or ()),
     )
 
 
@@ -134,21 +140,43 @@ def due_sources(config: Config, rows: dict[str, SourceRow], now: datetime, *, fo
     return due
 
 
+# ops helper: how often a source whose hub pushes its updates (WebSub) is still polled, as a safety net
+PUSHED_SAFETY_INTERVAL = 6 * 3600.0
+
+
 def next_due(
-    config: Config, source: SourceConfig, result: FetchResult, failures: int, now: datetime, poll_hint: float | None
+    config: Config,
+    source: SourceConfig,
+    result: FetchResult,
+    failures: int,
+    now: datetime,
+    poll_hint: float | None,
+    *,
+    skip_hours: tuple[int, ...] = (),
+    skip_days: tuple[str, ...] = (),
+    pushed: bool = False,
 ) -> datetime:
-    """When to fetch again: the interval (or the feed's slower hint), backoff on errors, Retry-After honoured."""
+    """When to fetch again: the interval (or the feed's slower hint), backoff on errors, Retry-After honoured.
+
+    ``skip_hours``/``skip_days`` (RSS) move the time past the hours and days the feed says not to
+    poll in; ``pushed`` (an active WebSub subscription) stretches the interval to a slow safety net.
+    """
     settings = config.syndicate
     interval = config.interval_for(source)
     if poll_hint and poll_hint > interval:
         interval = min(poll_hint, settings.max_backoff)
+    if pushed and result.status != "error":  # ops helper: the hub pushes; polling is only a safety net
+        interval = max(interval, PUSHED_SAFETY_INTERVAL)
     if result.status == "error":
         interval = min(interval * (2 ** min(failures - 1, 16)), settings.max_backoff) if failures > 1 else interval
         interval = min(interval, settings.max_backoff)
         if result.retry_after:
             interval = max(interval, result.retry_after) if failures > 1 else result.retry_after
     jitter = interval * settings.jitter * random.random()
-    return now + timedelta(seconds=interval + jitter)
+    due = now + timedelta(seconds=interval + jitter)
+    if skip_hours or skip_days:  # ops helper: RSS skipHours/skipDays
+        due = skip_to_allowed(due, skip_hours, skip_days)
+    return due
 
 
 def record_fetch(
@@ -166,6 +194,11 @@ def record_fetch(
     with engine.begin() as conn:
         current = conn.execute(select(sources).where(sources.c.name == source.name)).first()
         failures = (current._mapping["consecutive_failures"] or 0) if current else 0
+        # ops helper: a 304 has no body to read hints from; keep using what the feed said last time
+        stored = current._mapping if current else {}
+        skip_hours = tuple(stored.get("skip_hours") or ())
+        skip_days = tuple(stored.get("skip_days") or ())
+        effective_hint = poll_hint if poll_hint is not None else stored.get("poll_hint")
         values: dict[str, Any] = {"last_fetch_at": now, "http_status": result.http_status}
         failed = result.status == "error" or parse_error is not None
         if failed:
@@ -185,10 +218,13 @@ def record_fetch(
             values["url"] = result.final_url
             values["moved_from"] = result.url
         if result.status == "gone":
-            values["disabled_reason"] = f"gone: HTTP {result.http_status or 410}; re-enable with `syndicate sources enable {source.name}`"
+            values["disabled_reason"] = (
+                f"gone: HTTP {result.http_status or 410}; re-enable with `syndicate sources enable {source.name}`"
+            )
         elif failures >= config.syndicate.max_failures:
             values["disabled_reason"] = (
-                f"suspended after {failures} consecutive failures; re-enable with `syndicate sources enable {source.name}`"
+                f"suspended after {failures} consecutive failures; "
+                f"re-enable with `syndicate sources enable {source.name}`"
             )
         if feed is not None:
             values["feed_title"] = feed.title
@@ -196,10 +232,27 @@ def record_fetch(
             values["self_url"] = feed.self_url
             values["hub_url"] = feed.hub_urls[0] if feed.hub_urls else None
             values["entries_seen"] = len(feed.entries)
+            skip_hours, skip_days = feed.skip_hours, feed.skip_days
+            values["skip_hours"] = list(skip_hours)
+            values["skip_days"] = list(skip_days)
         if poll_hint is not None:
             values["poll_hint"] = poll_hint
-        values["next_due_at"] = next_due(config, source, result, failures, now, poll_hint)
+        values["next_due_at"] = next_due(
+            config, source, result, failures, now, effective_hint,
+            skip_hours=skip_hours, skip_days=skip_days, pushed=_pushed(conn, source.name, now),
+        )
         conn.execute(update(sources).where(sources.c.name == source.name).values(**values))
+
+
+def _pushed(conn: Any, name: str, now: datetime) -> bool:
+    """ops helper: the source has an active, unexpired WebSub subscription (its hub pushes updates)."""
+    row = conn.execute(
+        select(subscriptions.c.expires_at)
+        .where(subscriptions.c.source == name)
+        .where(subscriptions.c.state == "active")
+    ).first()
+    expires = aware(row.expires_at) if row is not None else None
+    return expires is not None and expires > now
 
 
 def set_enabled(engine: Engine, name: str, enabled: bool) -> bool:
@@ -211,3 +264,20 @@ def set_enabled(engine: Engine, name: str, enabled: bool) -> bool:
         )
         result = conn.execute(update(sources).where(sources.c.name == name).values(**values))
         return bool(result.rowcount)
+
+
+def claim_due(engine: Engine, name: str, now: datetime, hold: float) -> bool:
+    """Claim a due source for one fetch (any number of schedulers/workers may race for it).
+
+    Moves ``next_due_at`` ``hold`` seconds ahead only if it is still due; True for the winner.
+    """
+    from sqlalchemy import or_
+
+    with engine.begin() as conn:
+        done = conn.execute(
+            update(sources)
+            .where(sources.c.name == name)
+            .where(or_(sources.c.next_due_at.is_(None), sources.c.next_due_at <= now))
+            .values(next_due_at=now + timedelta(seconds=hold))
+        )
+        return bool(done.rowcount)

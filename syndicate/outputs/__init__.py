@@ -1,0 +1,66 @@
+"""Outbound feeds: Atom 1.0, RSS 2.0 and JSON Feed 1.1 documents for each ``[[output]]``.
+
+:func:`render_feed` is pure (same articles, same bytes; the feed's date is
+the newest article's, never "now"), :func:`write_if_changed` writes a
+document atomically only when its bytes changed, and
+:mod:`syndicate.outputs.websub` tells WebSub hubs about changed documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Literal
+
+from syndicate.config import OutputConfig, Settings
+from syndicate.models import Article
+from syndicate.outputs.facts import (
+    MEDIA_TYPES,
+    ArchiveLinks,
+    FeedFacts,
+    document_url,
+    feed_facts,
+    feed_filename,
+)
+from syndicate.outputs.files import write_if_changed
+from syndicate.outputs.jsonfeed import render_json
+from syndicate.outputs.xmlfeeds import render_atom, render_rss
+
+__all__ = [
+    "MEDIA_TYPES",
+    "ArchiveLinks",
+    "document_url",
+    "feed_filename",
+    "render_feed",
+    "write_if_changed",
+]
+
+_RENDERERS: dict[str, Callable[[FeedFacts], bytes]] = {
+    "atom": render_atom,
+    "rss": render_rss,
+    "json": render_json,
+}
+
+
+def render_feed(
+    output: OutputConfig,
+    fmt: Literal["atom", "rss", "json"],
+    articles: Sequence[Article],
+    *,
+    settings: Settings,
+    tombstones: Sequence[Article] = (),
+    archive: ArchiveLinks | None = None,
+    updated: datetime | None = None,
+) -> bytes:
+    """One output document. ``articles`` are already selected and ordered newest first.
+
+    ``tombstones`` are withdrawn articles (``deleted_at`` set), written as
+    RFC 6721 ``at:deleted-entry`` in Atom and ``_syndicate.deleted`` in JSON.
+    ``updated`` overrides the feed-level date (default: the newest article's).
+    """
+    if fmt not in _RENDERERS:
+        raise ValueError(f"unknown feed format {fmt!r} (expected atom, rss or json)")
+    facts = feed_facts(
+        output, fmt, articles, settings=settings, tombstones=tombstones, archive=archive, updated=updated
+    )
+    return _RENDERERS[fmt](facts)
