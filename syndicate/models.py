@@ -256,6 +256,7 @@ class NormalizedEntry:
     raw_hash: str  # ParsedEntry.raw_hash
     content_hash: str  # hash of the normalized fields that matter downstream
     is_original: bool = False  # this copy is the original publisher's own
+    rights_configured: bool = False  # rights come from the source's configured terms (they win in a merge)
 
 
 # --------------------------------------------------------------------------

@@ -47,6 +47,7 @@ class Daemon:
         self.first = True
         self.wakeup = threading.Event()
         self._tick_lock = threading.Lock()
+        self.work_lock = self._tick_lock  # ops helper: WebSub pushes are processed under the pass's lock
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -170,6 +171,11 @@ def run_daemon(
                           next_run_time=datetime.now(UTC))
         scheduler.add_job(daemon.renew_lease, "interval", seconds=LEASE_TTL / 3, id="lease")
         scheduler.add_job(daemon.purge, "interval", hours=1, id="purge")
+        if serve:  # ops helper: WebSub subscribe/renew/unsubscribe; the callback is served with the feeds
+            from syndicate.websub.subscriber import maintenance_job
+
+            scheduler.add_job(maintenance_job, "interval", args=[daemon], seconds=max(daemon.tick_seconds, 2.0),
+                              id="websub")
         scheduler.start()
         log.warning("daemon started: %d sources, tick every %.1fs", len(ctx.config.source), daemon.tick_seconds)
         while not daemon.stop_event.is_set():

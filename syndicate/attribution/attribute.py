@@ -1,0 +1,145 @@
+"""Who published a copy first: the original outlet, author and URL, and who republished it.
+
+Signals, strongest first: the entry's ``atom:source`` / RSS ``<source>``, ``link rel="via"``,
+``dc:publisher``, ``dc:source``, then the body's notices ("originally published on Y",
+a fair-use claim). A copy is the original publisher's own (``is_original``) when none of
+them names another outlet or site.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from syndicate.attribution.notices import Findings
+from syndicate.models import Attribution, ParsedEntry, ParsedFeed, Republisher
+from syndicate.normalize.text import clean_line, fold
+from syndicate.normalize.urls import clean_url, host_of, is_absolute_http, is_site_root
+
+_HOSTLIKE = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$", re.I)
+
+
+def outlet_words(name: str | None) -> list[str]:
+    """A name as folded words for comparing outlets; a host counts by its main label
+    ("www.globalresearch.ca" → ``["globalresearch"]``)."""
+    text = (name or "").strip()
+    if _HOSTLIKE.match(text):
+        labels = text.lower().split(".")
+        if labels[0] == "www":
+            labels = labels[1:]
+        text = labels[-2] if len(labels) >= 2 else labels[0]
+    words = fold(text).split()
+    if words[:1] == ["the"]:
+        words = words[1:]
+    return words
+
+
+def same_outlet(a: str | None, b: str | None) -> bool:
+    """True when two outlet names (or hosts) plausibly name the same outlet: equal once folded
+    ("South Front" ~ "southfront.org"), or one a leading run of two words or more of the other
+    ("Example News" ~ "Example News – Politics")."""
+    words_a, words_b = outlet_words(a), outlet_words(b)
+    if not words_a or not words_b:
+        return False
+    if "".join(words_a) == "".join(words_b):
+        return True
+    shorter, longer = sorted((words_a, words_b), key=len)
+    return len(shorter) >= 2 and longer[: len(shorter)] == shorter
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    attribution: Attribution
+    url: str  # the canonical URL: the original's when known, else this copy's
+    is_original: bool
+
+
+def own_outlet(feed: ParsedFeed, publisher: str | None, source_name: str) -> str:
+    """The outlet that carries this copy: the configured publisher, the feed's title, its host, its name."""
+    return clean_line(publisher) or clean_line(feed.title) or host_of(feed.link) or source_name
+
+
+def decide(
+    entry: ParsedEntry,
+    feed: ParsedFeed,
+    *,
+    own: str,
+    copy_url: str | None,
+    authors: Sequence[str],
+    found: Findings,
+) -> Decision:
+    feed_hosts = {h for h in (host_of(feed.link), host_of(feed.self_url)) if h}
+    copy_host = host_of(copy_url)
+    home_hosts = feed_hosts | ({copy_host} if copy_host and not feed_hosts else set())
+
+    def foreign_host(url: str | None) -> bool:
+        host = host_of(url)
+        return bool(host) and host not in home_hosts and host != copy_host
+
+    source = entry.source
+    publishers: list[str] = []
+    urls: list[str] = []
+    republished = found.republished
+
+    if source is not None:
+        title = clean_line(source.title)
+        source_hosts = {h for h in (host_of(source.link), host_of(source.url)) if h}
+        if title and not same_outlet(title, own):
+            publishers.append(title)
+            republished = True
+        if source_hosts and not (source_hosts & feed_hosts):
+            republished = True
+    for link in entry.links:
+        if link.rel == "via":
+            via = clean_url(link.href, copy_url or feed.link)
+            if via and is_absolute_http(via) and foreign_host(via):
+                urls.append(via)
+                republished = True
+    dc_publisher = clean_line(entry.rights.publisher)
+    if dc_publisher and not same_outlet(dc_publisher, own):
+        publishers.append(dc_publisher)
+        republished = True
+    dc_source = (entry.rights.dc_source or "").strip()
+    if dc_source:
+        if is_absolute_http(dc_source):
+            cleaned = clean_url(dc_source)
+            if cleaned and foreign_host(cleaned) and not is_site_root(cleaned):
+                urls.append(cleaned)
+                republished = True
+        else:
+            name = clean_line(dc_source)
+            if name and not same_outlet(name, own):
+                publishers.append(name)
+                republished = True
+    for name in found.publishers:
+        if not same_outlet(name, own):
+            publishers.append(name)
+            republished = True
+    for url in found.original_urls:
+        if foreign_host(url):
+            urls.append(url)
+            republished = True
+
+    original_author = ", ".join(found.original_authors) or ", ".join(authors) or None
+    if not republished:
+        attribution = Attribution(
+            original_publisher=own,
+            original_author=original_author,
+            original_url=copy_url,
+            republishers=(),
+            original_feed=None,
+        )
+        return Decision(attribution, copy_url or "", True)
+
+    original_url = urls[0] if urls else None
+    if original_url is None and copy_url and copy_host and feed_hosts and copy_host not in feed_hosts:
+        original_url = copy_url  # an aggregator linking straight to the original
+    attribution = Attribution(
+        original_publisher=publishers[0] if publishers else None,
+        original_author=original_author,
+        original_url=original_url,
+        republishers=(Republisher(own, copy_url),),
+        original_feed=source,
+    )
+    return Decision(attribution, original_url or copy_url or "", False)

@@ -1,0 +1,295 @@
+"""Finding notices in a body: which paragraphs are notices or appeals, and what they say.
+
+:func:`scan_block` decides one paragraph (remove it? which recognizers hit?);
+:func:`findings` turns the hits of removed paragraphs into facts (publishers, original
+URLs, authors, a rights claim). :func:`claim_from_statement` reads a feed's rights
+statement (``dc:rights``, ``atom:rights``) with the same table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from syndicate.attribution import licenses
+from syndicate.attribution.recognizers import (
+    LEAD_BLOCKS,
+    RECOGNIZERS,
+    TRIVIAL_REMAINDER,
+    Recognizer,
+    conditions_in,
+)
+from syndicate.attribution.rights import RightsClaim, license_rank, sorted_conditions, unique_notices
+from syndicate.models import Notice
+from syndicate.normalize.authors import split_names
+from syndicate.normalize.text import fold, sentence_spans
+from syndicate.normalize.urls import host_of, is_absolute_http, is_site_root
+
+_ALNUM = re.compile(r"[^\W_]")
+_BADGE_TEXT = re.compile(
+    r"^\W*(?:(?:this work is licen[cs]ed under an?\s+)?creative commons(?:\s+licen[cs]e)?)?\W*$", re.I
+)
+# hosts whose links are never the original article
+_NOT_ORIGINAL_HOSTS = ("creativecommons.org", "patreon.com", "paypal.com", "paypal.me", "buymeacoffee.com",
+                       "ko-fi.com", "facebook.com", "twitter.com", "x.com", "linkedin.com", "t.me")
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One paragraph of a body: its text on one line and its links (anchor text, href)."""
+
+    text: str
+    links: tuple[tuple[str, str], ...] = ()
+    index: int = 0  # position among the body's paragraphs
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    recognizer: Recognizer
+    start: int
+    end: int
+    text: str  # the covered text, as written
+    groups: tuple[tuple[str, str], ...] = ()
+
+    def group(self, name: str) -> str | None:
+        for key, value in self.groups:
+            if key == name:
+                return value
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    remove: bool
+    hits: tuple[Hit, ...]
+    license_badge: licenses.License | None = None
+
+
+def _hit(rec: Recognizer, match: re.Match[str], start: int, end: int, text: str) -> Hit:
+    groups = tuple((k, v.strip()) for k, v in match.groupdict().items() if v and v.strip())
+    return Hit(rec, start, end, text[start:end].strip(), groups)
+
+
+def _alnum(text: str) -> int:
+    return len(_ALNUM.findall(text))
+
+
+def _outside(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    covered = [False] * len(text)
+    for start, end in spans:
+        for i in range(max(start, 0), min(end, len(text))):
+            covered[i] = True
+    return "".join(ch for ch, c in zip(text, covered, strict=True) if not c)
+
+
+def find_hits(text: str, *, lead: bool) -> list[Hit]:
+    """Every recognizer hit in one paragraph's text."""
+    hits: list[Hit] = []
+    spans = sentence_spans(text)
+    for rec in RECOGNIZERS:
+        if rec.where == "lead" and not lead:
+            continue
+        if rec.scope == "sentence":
+            for start, end in spans:
+                match = rec.regex.search(text[start:end])
+                if match:
+                    hits.append(_hit(rec, match, start, end, text))
+            continue
+        match = rec.regex.search(text)
+        if not match:
+            continue
+        if rec.scope == "block":
+            hits.append(_hit(rec, match, 0, len(text), text))
+        elif rec.scope == "rest":
+            start = max((a for a, _ in spans if a <= match.start()), default=0)
+            hits.append(_hit(rec, match, start, len(text), text))
+        elif _alnum(_outside(text, [match.span()])) <= TRIVIAL_REMAINDER:  # whole
+            hits.append(_hit(rec, match, match.start(), match.end(), text))
+    hits.sort(key=lambda h: (h.start, h.recognizer.name))
+    return hits
+
+
+def scan_block(block: Block) -> Verdict:
+    """Is this paragraph a notice or an appeal (remove it), and which phrases does it hold?"""
+    text = block.text
+    hits = find_hits(text, lead=block.index < LEAD_BLOCKS)
+    badge = _license_badge(block)
+    if badge is not None:
+        return Verdict(True, tuple(hits), badge)
+    if not hits:
+        return Verdict(False, ())
+    remainder = _outside(text, [(h.start, h.end) for h in hits])
+    return Verdict(_alnum(remainder) <= TRIVIAL_REMAINDER, tuple(hits))
+
+
+def _license_badge(block: Block) -> licenses.License | None:
+    """A paragraph that is only a Creative Commons badge/link (``<a rel=license href=…><img></a>``)."""
+    if not block.links or not _BADGE_TEXT.match(block.text):
+        return None
+    found = [licenses.from_url(href) for _, href in block.links]
+    if all(f is not None for f in found):
+        return found[0]
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Findings:
+    """What the removed notices of one body say."""
+
+    publishers: tuple[str, ...] = ()  # named original outlets, in document order
+    original_urls: tuple[str, ...] = ()  # links in attribution notices
+    authors: tuple[str, ...] = ()  # from bylines
+    original_authors: tuple[str, ...] = ()  # from "Articles by:" lines
+    republished: bool = False  # a fair-use claim or the like
+    rights: RightsClaim = field(default_factory=RightsClaim)
+
+
+def clean_publisher(name: str | None) -> str | None:
+    if not name:
+        return None
+    text = re.sub(r"^the\s+(?=[a-z])", "", name.strip())  # "the Guardian" -> "Guardian" only when lower-case
+    text = text.strip(" ,;:.-–—\"'“”‘’")
+    return text or None
+
+
+def _original_url(hit: Hit, links: Sequence[tuple[str, str]]) -> str | None:
+    publisher = fold(hit.group("publisher") or "")
+    candidates: list[tuple[int, str]] = []
+    for anchor, href in links:
+        if not is_absolute_http(href) or is_site_root(href):
+            continue
+        host = host_of(href) or ""
+        if any(host == h or host.endswith("." + h) for h in _NOT_ORIGINAL_HOSTS):
+            continue
+        anchor_folded = fold(anchor)
+        score = 0
+        if "original" in anchor_folded:
+            score = 3
+        elif publisher and anchor_folded and (anchor_folded in publisher or publisher in anchor_folded):
+            score = 2
+        elif anchor_folded and anchor_folded in fold(hit.text):
+            score = 1
+        else:
+            continue
+        candidates.append((-score, href))
+    if not candidates:
+        return None
+    return min(candidates, key=lambda c: c[0])[1]
+
+
+def findings(blocks: Sequence[tuple[Block, Verdict]]) -> Findings:
+    """Facts from the hits of removed paragraphs (kept paragraphs say nothing)."""
+    publishers: list[str] = []
+    urls: list[str] = []
+    authors: list[str] = []
+    original_authors: list[str] = []
+    republished = False
+    license_hits: list[tuple[int, int, licenses.License | None, str, Hit | None]] = []
+    holder: str | None = None
+    statement: str | None = None
+    notices: list[Notice] = []
+    generic_cc = False
+    order = 0
+    for block, verdict in blocks:
+        if not verdict.remove:
+            continue
+        if verdict.license_badge is not None:
+            badge = verdict.license_badge
+            license_hits.append((license_rank(badge.id), order, badge, badge.id, None))
+            order += 1
+        for hit in verdict.hits:
+            rec = hit.recognizer
+            if rec.kind == "appeal":
+                continue
+            republished = republished or rec.republished
+            publisher = clean_publisher(hit.group("publisher"))
+            if publisher:
+                publishers.append(publisher)
+            if rec.kind == "attribution" or publisher:
+                url = _original_url(hit, block.links)
+                if url:
+                    urls.append(url)
+            author = hit.group("author")
+            if author:
+                (original_authors if rec.name == "articles-by" else authors).extend(split_names(author))
+            if hit.group("holder") and holder is None:
+                holder = clean_publisher(hit.group("holder"))
+                statement = statement or hit.text
+            if rec.notice:
+                notices.append(Notice(rec.notice, hit.text))
+            if rec.kind in ("rights", "attribution"):
+                named = licenses.from_name(hit.text) or _license_from_links(block.links)
+                if named is not None:
+                    license_hits.append((license_rank(named.id), order, named, named.id, hit))
+                elif rec.license:
+                    license_hits.append((license_rank(rec.license), order, None, rec.license, hit))
+                elif licenses.mentions_creative_commons(hit.text):
+                    generic_cc = True
+                order += 1
+    claim = _license_claim(license_hits, generic_cc)
+    return Findings(
+        publishers=tuple(publishers),
+        original_urls=tuple(dict.fromkeys(urls)),
+        authors=tuple(dict.fromkeys(authors)),
+        original_authors=tuple(dict.fromkeys(original_authors)),
+        republished=republished,
+        rights=RightsClaim(
+            license=claim[0],
+            license_url=claim[1],
+            conditions=claim[2],
+            holder=holder,
+            statement=statement,
+            notices=_widest(unique_notices(notices)),
+        ),
+    )
+
+
+def _widest(notices: tuple[Notice, ...]) -> tuple[Notice, ...]:
+    """Notices without those whose text is part of a longer notice of the same kind."""
+    return tuple(
+        n for n in notices
+        if not any(o is not n and o.kind == n.kind and n.text in o.text and o.text != n.text for o in notices)
+    )
+
+
+def _license_from_links(links: Sequence[tuple[str, str]]) -> licenses.License | None:
+    for _, href in links:
+        found = licenses.from_url(href)
+        if found is not None:
+            return found
+    return None
+
+
+def _license_claim(
+    hits: list[tuple[int, int, licenses.License | None, str, Hit | None]], generic_cc: bool
+) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """The most specific licence stated (ties: the first), with the conditions its notices state."""
+    if not hits:
+        return (None, None, ("attribution",) if generic_cc else ())
+    best = max(hits, key=lambda h: (h[0], -h[1]))
+    license_id = best[3]
+    license_url = best[2].url if best[2] is not None else None
+    conditions: set[str] = set()
+    for _rank, _order, named, hit_id, hit in hits:
+        if hit_id != license_id:
+            continue
+        if named is not None:
+            conditions.update(named.conditions)
+        if hit is not None:
+            conditions.update(hit.recognizer.conditions)
+            if hit.recognizer.grant_conditions:
+                conditions.update(conditions_in(hit.text))
+    return (license_id, license_url, sorted_conditions(conditions))
+
+
+def claim_from_statement(statement: str) -> RightsClaim:
+    """A feed's rights statement (``dc:rights``, ``atom:rights``…) read with the recognizer table."""
+    block = Block(statement, (), index=LEAD_BLOCKS)
+    hits = find_hits(statement, lead=False)
+    found = findings([(block, Verdict(True, tuple(hits)))])
+    claim = found.rights
+    named = licenses.from_name(statement)
+    if named is not None and license_rank(named.id) > license_rank(claim.license):
+        claim = RightsClaim(named.id, named.url, named.conditions, claim.holder, claim.statement, claim.notices)
+    return claim

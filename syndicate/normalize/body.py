@@ -1,0 +1,252 @@
+"""An article body, cleaned: sanitized, notices and appeals understood and removed.
+
+Steps (each pure): per-source ``drop_selectors`` on the raw HTML (classes and ids are
+still there), :func:`~syndicate.normalize.sanitize.sanitize`, top-level inline runs
+wrapped in ``<p>``, every paragraph scanned with the recognizer table
+(:mod:`syndicate.attribution.notices`) and the per-source ``drop_patterns``, notice and
+appeal paragraphs removed, ``[email protected]`` placeholders and dangling separators
+("*", "—", "***", ``<hr>``) at the end removed, and a final sanitize so the output is
+canonical: cleaning a cleaned body changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import lxml.html
+from lxml import etree
+
+from syndicate.attribution.notices import Block, Findings, Verdict, findings, scan_block
+from syndicate.normalize.sanitize import sanitize
+from syndicate.normalize.text import collapse, html_to_text, strip_controls
+
+log = logging.getLogger(__name__)
+
+BLOCK_TAGS: frozenset[str] = frozenset(
+    {"blockquote", "caption", "dd", "div", "dl", "dt", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6",
+     "hr", "li", "ol", "p", "pre", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"}
+)  # fmt: skip
+# containers removed when a removal leaves them with nothing inside
+_EMPTYABLE = frozenset({"blockquote", "div", "dl", "figure", "li", "ol", "ul", "p", "em", "i", "strong", "b", "span"})
+_SEPARATOR = re.compile(r"^[\s*—–\-_~•·#=+.|/\\]*$")
+_EMAIL_PLACEHOLDER = re.compile(r"\[\s*email[\s\u00a0]*protected\s*\]", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    html: str  # sanitized, notices and appeals removed
+    text: str  # its plain text on one line
+    findings: Findings = field(default_factory=Findings)
+
+
+MAX_PASSES = 4  # passes until the output is a fixed point (HTML5 re-parsing can reshape odd markup)
+
+
+def clean_body(raw: str | None, base: str | None = None, rules: object | None = None) -> Body:
+    """Clean one body. ``rules`` is a ``SourceRules`` (``drop_selectors``, ``drop_patterns``) or None.
+
+    The cleaning pass is repeated until its output no longer changes, so that cleaning a
+    cleaned body is the identity (odd markup such as a ``<p>`` inside a ``<q>`` is reshaped
+    by each HTML5 parse).
+    """
+    if not raw:
+        return Body("", "")
+    selectors: Sequence[str] = getattr(rules, "drop_selectors", None) or ()
+    patterns = _compile(getattr(rules, "drop_patterns", None) or ())
+    html = strip_controls(raw)
+    if selectors:
+        html = _drop_selectors(html, selectors)
+    html = sanitize(html, base)
+    scanned: list[tuple[Block, Verdict]] = []
+    for _ in range(MAX_PASSES):
+        out = _clean_pass(html, patterns, scanned)
+        if out == html:
+            break
+        html = out
+    return Body(html, html_to_text(html), findings(scanned))
+
+
+def _clean_pass(html: str, patterns: Sequence[re.Pattern[str]], scanned: list[tuple[Block, Verdict]]) -> str:
+    """One pass over sanitized HTML: paragraphs scanned and removed, the end trimmed, sanitized again."""
+    root = _parse(html)
+    if root is None:
+        return html
+    _wrap_inline_runs(root)
+    index = 0
+    for element in _leaf_blocks(root):
+        text = collapse(element.text_content())
+        if not text and element.find(".//a") is None:
+            continue
+        links = tuple(
+            (collapse(a.text_content()), a.get("href", "")) for a in element.iter("a") if a.get("href")
+        )
+        block = Block(text, links, index)
+        index += 1
+        verdict = scan_block(block)
+        if not verdict.remove and any(p.search(text) for p in patterns):
+            verdict = Verdict(True, verdict.hits, verdict.license_badge)
+        if verdict.remove:
+            scanned.append((block, verdict))
+            _remove(element, root)
+    _strip_placeholders(root)
+    _trim(root)
+    return sanitize(_serialize(root))
+
+
+def _compile(patterns: Sequence[str]) -> list[re.Pattern[str]]:
+    compiled = []
+    for pattern in patterns:
+        try:
+            compiled.append(re.compile(pattern, re.I))
+        except re.error:  # config validation reports it; never fail a body over it
+            log.warning("ignoring bad drop pattern %r", pattern)
+    return compiled
+
+
+def _parse(html: str) -> lxml.html.HtmlElement | None:
+    if not html.strip():
+        return None
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return None
+    return root
+
+
+def _drop_selectors(html: str, selectors: Sequence[str]) -> str:
+    root = _parse(html)
+    if root is None:
+        return html
+    from lxml.cssselect import CSSSelector
+
+    for selector in selectors:
+        try:
+            matcher = CSSSelector(selector)
+        except Exception:  # cssselect raises its own SelectorError family
+            log.warning("ignoring bad drop selector %r", selector)
+            continue
+        for element in matcher(root):
+            if element is not root and element.getparent() is not None:
+                element.drop_tree()
+    return _serialize(root)
+
+
+def _is_block(node: object) -> bool:
+    return isinstance(node, lxml.html.HtmlElement) and node.tag in BLOCK_TAGS
+
+
+def _wrap_inline_runs(root: lxml.html.HtmlElement) -> None:
+    """Top-level text and inline elements between blocks become paragraphs."""
+    children = list(root)
+    if not children and not (root.text or "").strip():
+        return
+    leading = root.text
+    root.text = None
+    run: list[lxml.html.HtmlElement] = []
+    new_children: list[lxml.html.HtmlElement] = []
+    pending_text = leading
+
+    def flush() -> None:
+        nonlocal pending_text, run
+        has_text = bool((pending_text or "").strip()) or any(
+            collapse(el.text_content()) or el.tag == "img" or el.find(".//img") is not None for el in run
+        )
+        if has_text:
+            paragraph = lxml.html.Element("p")
+            paragraph.text = pending_text
+            for el in run:
+                paragraph.append(el)
+            new_children.append(paragraph)
+        pending_text = None
+        run = []
+
+    for child in children:
+        root.remove(child)
+        if not isinstance(child, lxml.html.HtmlElement):  # comments, processing instructions
+            continue
+        if _is_block(child):
+            flush()
+            tail, child.tail = child.tail, None
+            new_children.append(child)
+            pending_text = tail
+        else:
+            if not run and pending_text is None:
+                pending_text = ""
+            run.append(child)
+    flush()
+    for child in new_children:
+        root.append(child)
+
+
+def _leaf_blocks(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    leaves = []
+    for element in root.iter():
+        if element is root or not _is_block(element) or element.tag == "hr":
+            continue
+        if any(_is_block(d) for d in element.iterdescendants()):
+            continue
+        leaves.append(element)
+    return leaves
+
+
+def _has_content(element: lxml.html.HtmlElement) -> bool:
+    return bool(collapse(element.text_content())) or element.find(".//img") is not None
+
+
+def _remove(element: lxml.html.HtmlElement, root: lxml.html.HtmlElement) -> None:
+    parent = element.getparent()
+    element.drop_tree()
+    while parent is not None and parent is not root and parent.tag in _EMPTYABLE and not _has_content(parent):
+        grandparent = parent.getparent()
+        parent.drop_tree()
+        parent = grandparent
+
+
+def _strip_placeholders(root: lxml.html.HtmlElement) -> None:
+    for element in root.iter():
+        if not isinstance(element, lxml.html.HtmlElement):
+            continue
+        if element.text and "protected" in element.text:
+            element.text = _EMAIL_PLACEHOLDER.sub("", element.text)
+        if element is not root and element.tail and "protected" in element.tail:
+            element.tail = _EMAIL_PLACEHOLDER.sub("", element.tail)
+
+
+def _is_separator(element: lxml.html.HtmlElement) -> bool:
+    if element.tag == "hr":
+        return True
+    if element.tag not in BLOCK_TAGS or element.find(".//img") is not None:
+        return False
+    return bool(_SEPARATOR.match(element.text_content()))
+
+
+def _trim(root: lxml.html.HtmlElement) -> None:
+    """Dangling separators and empty blocks at the end, empty blocks at the start."""
+    while len(root):
+        last = root[-1]
+        if not isinstance(last, lxml.html.HtmlElement) or _is_separator(last) or (
+            last.tag in BLOCK_TAGS and not _has_content(last) and last.tag not in ("table",)
+        ):
+            root.remove(last)
+            continue
+        break
+    while len(root):
+        first = root[0]
+        if isinstance(first, lxml.html.HtmlElement) and (
+            first.tag == "hr" or (first.tag in BLOCK_TAGS and first.tag != "table" and not _has_content(first))
+        ):
+            root.remove(first)
+            continue
+        break
+    if len(root) and (root[-1].tail or "").strip() == "":
+        root[-1].tail = None
+
+
+def _serialize(root: lxml.html.HtmlElement) -> str:
+    parts = [root.text or ""]
+    for child in root:
+        parts.append(lxml.html.tostring(child, encoding="unicode", with_tail=True))
+    return "".join(parts)

@@ -1,0 +1,112 @@
+"""Plain-text helpers: control characters out, whitespace collapsed, HTML to text, summaries.
+
+All functions are pure and total: any ``str`` in, a ``str`` out.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+# C0 controls except tab/newline/CR, DEL, C1 controls, lone surrogates, BOM, non-characters
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff]")
+_WS = re.compile(r"\s+")
+_TAG = re.compile(r"<[^>]*>")
+_BLOCK_BREAK = re.compile(r"(?i)<\s*(?:br|hr|/?p|/?div|/?li|/?h[1-6]|/?tr|/?blockquote|/?figcaption|/?pre)\b[^>]*>")
+# a sentence ends at . ! ? … (maybe followed by closing quotes/brackets) before a space and a capital, digit or quote
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9À-Þ])")
+
+SUMMARY_MAX = 400  # characters of plain text
+TITLE_FALLBACK_WORDS = 12
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without control characters, lone surrogates, BOMs and non-characters."""
+    return _CONTROL.sub("", text)
+
+
+def collapse(text: str) -> str:
+    """Whitespace (including non-breaking spaces) collapsed to single spaces, ends stripped."""
+    return _WS.sub(" ", text.replace("\u00a0", " ")).strip()
+
+
+def html_to_text(markup: str) -> str:
+    """The visible text of an HTML fragment on one line (tags dropped, entities decoded)."""
+    text = _BLOCK_BREAK.sub(" ", markup)
+    text = _TAG.sub("", text)
+    return collapse(strip_controls(html.unescape(text)))
+
+
+def clean_line(value: str | None) -> str:
+    """A one-line plain-text field (title, name, tag): entities decoded, tags dropped, collapsed."""
+    if not value:
+        return ""
+    text = strip_controls(value)
+    if "<" in text or "&" in text:
+        text = html_to_text(text)
+    return collapse(text)
+
+
+def truncate(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-–—") + "…"
+
+
+def summarize(text: str, limit: int = SUMMARY_MAX) -> str:
+    return truncate(collapse(text), limit)
+
+
+def first_words(text: str, count: int = TITLE_FALLBACK_WORDS) -> str:
+    """The first ``count`` words of ``text`` (a title when a feed gives none)."""
+    words = collapse(text).split(" ")
+    if len(words) <= count:
+        return " ".join(words)
+    return truncate(" ".join(words[:count]), 120).rstrip("…").rstrip(" ,;:-–—") + "…"
+
+
+# a period after these does not end a sentence ("Prof. Michel Chossudovsky", "U.S. officials")
+ABBREVIATIONS: frozenset[str] = frozenset(
+    {"capt", "col", "dr", "e.g", "etc", "gen", "gov", "hon", "i.e", "inc", "jr", "ltd", "mr", "mrs", "ms", "mt",
+     "no", "prof", "rep", "rev", "sen", "sr", "st", "u.k", "u.n", "u.s", "vs"}
+)  # fmt: skip
+_LAST_WORD = re.compile(r"([\w.]+)\.$")
+
+
+def _ends_sentence(before: str) -> bool:
+    match = _LAST_WORD.search(before)
+    if not match:
+        return True
+    word = match.group(1).lower()
+    return not (word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()))
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Start and end offsets of each sentence of ``text`` (a good-enough splitter for notices)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if not _ends_sentence(text[start : match.start()]):
+            continue
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def sentences(text: str) -> list[str]:
+    """``text`` split into sentences."""
+    return [text[a:b].strip() for a, b in sentence_spans(text)]
+
+
+def fold(text: str) -> str:
+    """Lower-case, accents removed, only letters and digits separated by single spaces (for comparing)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(re.findall(r"\w+", stripped.casefold()))

@@ -1,0 +1,166 @@
+"""OPML subscription lists: read them into sources, write the configured sources as one.
+
+Reading (OPML 1.0/2.0): every ``outline`` with an ``xmlUrl`` is a feed; the
+``text``/``title`` of the folders around it and its OPML 2.0 ``category`` paths
+become its tags. The same URL listed twice (in two folders, say) is one feed with
+both folders as tags. Names are slugs of the title (else the host), made unique.
+Parsing refuses DTDs and entities, and never touches the network.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from syndicate.config import Config
+from syndicate.errors import SyndicateError
+
+
+class OpmlError(SyndicateError):
+    """The file is not an OPML subscription list."""
+
+
+@dataclass(frozen=True, slots=True)
+class OpmlFeed:
+    url: str
+    title: str | None = None
+    html_url: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass
+class ImportPlan:
+    """What an import adds (names already made unique) and what it skips."""
+
+    add: list[tuple[str, OpmlFeed]] = field(default_factory=list)
+    already: list[OpmlFeed] = field(default_factory=list)  # the URL is configured already
+
+
+_SAFE_PARSER = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False)
+
+
+def parse_opml(data: bytes) -> list[OpmlFeed]:
+    """The feeds an OPML document lists, in document order, one per URL."""
+    try:
+        root = etree.fromstring(data, etree.XMLParser(**_SAFE_PARSER))  # type: ignore[arg-type]
+    except etree.XMLSyntaxError as exc:
+        raise OpmlError(f"not an OPML file: {exc}") from None
+    if root.tag != "opml":
+        raise OpmlError(f"not an OPML file: the root element is <{root.tag}>, not <opml>")
+    body = root.find("body")
+    if body is None:
+        raise OpmlError("not an OPML file: no <body>")
+    found: dict[str, OpmlFeed] = {}
+    _walk(body, (), found)
+    return list(found.values())
+
+
+def _walk(element: etree._Element, folders: tuple[str, ...], found: dict[str, OpmlFeed]) -> None:
+    for outline in element.iterchildren("outline"):
+        label = _clean(outline.get("title")) or _clean(outline.get("text"))
+        url = _clean(outline.get("xmlUrl")) or _clean(outline.get("xmlurl"))
+        if url:
+            tags = _unique([*folders, *_categories(outline.get("category"))])
+            previous = found.get(_url_key(url))
+            if previous is not None:
+                found[_url_key(url)] = OpmlFeed(previous.url, previous.title, previous.html_url,
+                                                _unique([*previous.tags, *tags]))
+            else:
+                found[_url_key(url)] = OpmlFeed(url, label, _clean(outline.get("htmlUrl")) or None, tags)
+            _walk(outline, folders, found)  # feeds nested under a feed: rare, but keep them
+        else:
+            _walk(outline, (*folders, label) if label else folders, found)
+
+
+def _categories(value: str | None) -> list[str]:
+    """OPML 2.0 ``category="/Tech/News,/Sport"`` → ["News", "Sport"] (the last segment of each path)."""
+    out = []
+    for path in (value or "").split(","):
+        segments = [s.strip() for s in path.split("/") if s.strip()]
+        if segments:
+            out.append(segments[-1])
+    return out
+
+
+def _clean(value: str | None) -> str:
+    return " ".join((value or "").split())
+
+
+def _unique(values: Iterable[str]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for value in values:
+        if value and value not in seen:
+            seen[value] = None
+    return tuple(seen)
+
+
+def _url_key(url: str) -> str:
+    """URLs that differ only in case of scheme/host or a trailing slash are the same feed."""
+    parts = urlsplit(url.strip())
+    path = parts.path.rstrip("/")
+    rest = f"{path}?{parts.query}" if parts.query else path
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{rest}"
+
+
+def slugify(text: str) -> str:
+    """A source name from a title: ``"Swift Blog - Apple Developer"`` → ``swift-blog-apple-developer``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    return slug[:60].rstrip("-")
+
+
+def _base_name(feed: OpmlFeed) -> str:
+    slug = slugify(feed.title or "")
+    if not slug:
+        host = urlsplit(feed.url).hostname or ""
+        slug = slugify(host.removeprefix("www.")) or "feed"
+    return slug
+
+
+def plan_import(feeds: Sequence[OpmlFeed], config: Config) -> ImportPlan:
+    """Which feeds to add under which names (pure): known URLs are skipped, names never collide."""
+    plan = ImportPlan()
+    known_urls = {_url_key(s.url) for s in config.source}
+    taken = {s.name for s in config.source}
+    for feed in feeds:
+        if _url_key(feed.url) in known_urls:
+            plan.already.append(feed)
+            continue
+        base = _base_name(feed)
+        name, n = base, 2
+        while name in taken:
+            name, n = f"{base}-{n}", n + 1
+        taken.add(name)
+        known_urls.add(_url_key(feed.url))
+        plan.add.append((name, feed))
+    return plan
+
+
+def export_opml(config: Config, *, now: datetime | None = None) -> bytes:
+    """The configured sources as OPML 2.0: grouped in folders by their first tag, every tag in ``category``."""
+    root = etree.Element("opml", version="2.0")
+    head = etree.SubElement(root, "head")
+    etree.SubElement(head, "title").text = "syndicate sources"
+    etree.SubElement(head, "dateCreated").text = format_datetime(now or datetime.now(UTC), usegmt=True)
+    body = etree.SubElement(root, "body")
+    folders: dict[str, etree._Element] = {}
+    for source in config.source:
+        parent = body
+        if source.tags:
+            folder = source.tags[0]
+            if folder not in folders:
+                folders[folder] = etree.SubElement(body, "outline", text=folder, title=folder)
+            parent = folders[folder]
+        title = source.publisher or source.name
+        attributes = {"type": "rss", "text": title, "title": title, "xmlUrl": source.url}
+        if source.tags:
+            attributes["category"] = ",".join("/" + tag for tag in source.tags)
+        etree.SubElement(parent, "outline", attributes)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))

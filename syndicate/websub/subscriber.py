@@ -1,0 +1,335 @@
+"""The subscriber side of WebSub: asking hubs, answering them, and taking what they push.
+
+* :func:`maintain_subscriptions` (a daemon job) subscribes sources whose feed names a
+  hub, renews leases before they end, and unsubscribes sources that are removed,
+  disabled or lose their hub.
+* :func:`callback_app` is the WSGI app at ``/websub/<token>``: ``GET`` answers a hub's
+  verification of intent (§5.3), ``POST`` receives content distribution (§7–8).
+* A pushed body is processed at once, in the daemon's process, with the same stages a
+  poll uses (:func:`process_push`): parse + normalize → store → re-render the outputs.
+  Processing the pushed bytes (rather than waking the scheduler to poll the source) is
+  what makes a push fast and correct: the hub's copy is what changed, and a publisher's
+  CDN may still serve the old feed for a while. Pushes run one at a time, under the
+  daemon's work lock, so they never interleave with a pass.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qs
+
+import requests
+
+from syndicate import redact
+from syndicate.config import Config, Settings
+from syndicate.errors import SyndicateError
+from syndicate.fetch import build_session, check_url_allowed, guarded, user_agent
+from syndicate.pipeline.context import Context
+from syndicate.store import sources as source_store
+from syndicate.websub import subscriptions as subs
+from syndicate.websub.plan import LEASE_SECONDS, Action, plan_subscriptions
+from syndicate.websub.signature import verify_signature
+
+log = logging.getLogger("syndicate.websub")
+
+MAX_LEASE = 365 * 86400  # a longer lease from a hub is read as this
+
+
+# --------------------------------------------------------------------------
+# subscribing
+# --------------------------------------------------------------------------
+
+
+def callback_url(settings: Settings, token: str) -> str | None:
+    base = settings.websub_callback
+    return base.rstrip("/") + "/" + token if base else None
+
+
+def wanted_subscriptions(ctx: Context) -> dict[str, tuple[str, str]]:
+    """source → (hub, topic) for every enabled http source whose feed advertised a hub."""
+    if not ctx.config.syndicate.websub_callback:
+        return {}
+    discovered = subs.discovered_hubs(ctx.engine)
+    rows = source_store.all_sources(ctx.engine)
+    wanted: dict[str, tuple[str, str]] = {}
+    for source in ctx.config.source:
+        found = discovered.get(source.name)
+        row = rows.get(source.name)
+        if not source.enabled or source.is_file or found is None or not found.hub:
+            continue
+        if row is not None and row.disabled_reason:
+            continue
+        wanted[source.name] = (found.hub, found.topic)
+    return wanted
+
+
+def maintain_subscriptions(ctx: Context, *, now: datetime | None = None) -> list[Action]:
+    """Carry out what :func:`~syndicate.websub.plan.plan_subscriptions` says; return the actions taken."""
+    now = now or datetime.now(UTC)
+    settings = ctx.config.syndicate
+    actions = plan_subscriptions(
+        wanted_subscriptions(ctx), subs.all_subscriptions(ctx.engine), now,
+        can_unsubscribe=bool(settings.websub_callback),
+    )
+    for action in actions:
+        try:
+            _carry_out(ctx, action, now)
+        except Exception as exc:  # one hub must never stop the others (or the daemon)
+            log.warning("websub: %s: %s failed: %s", action.source, action.kind, redact.scrub(str(exc)))
+    return actions
+
+
+def maintenance_job(daemon: Any) -> None:
+    """The daemon's scheduler job: :func:`maintain_subscriptions` on its current context, never raising."""
+    try:
+        maintain_subscriptions(daemon.ctx)
+    except Exception:
+        log.exception("websub: maintaining subscriptions failed")
+
+
+def _carry_out(ctx: Context, action: Action, now: datetime) -> None:
+    engine, settings = ctx.engine, ctx.config.syndicate
+    if action.kind == "forget":
+        subs.remove(engine, action.source)
+        log.info("websub: %s: forgot the subscription (%s)", action.source, action.why)
+        return
+    current = subs.get(engine, action.source)
+    if action.kind == "unsubscribe":
+        assert current is not None
+        subs.set_state(engine, action.source, "unsubscribing", now)
+        error = hub_request(settings, "unsubscribe", current)
+        if error:  # the lease runs out by itself; our callback answers 410 to later pushes
+            subs.remove(engine, action.source)
+            log.warning("websub: %s: unsubscribe refused (%s); forgot it", action.source, error)
+        else:
+            log.info("websub: %s: asked %s to unsubscribe", action.source, action.hub)
+        return
+    keep = current is not None and not action.fresh_secret
+    secret = current.secret if keep and current is not None else subs.new_secret()
+    renewing = keep and current is not None and current.state == "active"
+    subscription = subs.Subscription(
+        source=action.source,
+        hub=action.hub,
+        topic=action.topic,
+        secret=secret,
+        state="active" if renewing else "requested",  # a renewal keeps the running lease meanwhile
+        lease_seconds=current.lease_seconds if renewing and current else None,
+        expires_at=current.expires_at if renewing and current else None,
+        updated_at=now,
+        last_error=None,
+    )
+    subs.save(engine, subscription)  # before the request: a hub may verify before it answers
+    error = hub_request(settings, "subscribe", subscription)
+    if error:
+        subs.set_state(engine, action.source, "failed", now, error=error)
+        log.warning("websub: %s: subscription refused by %s: %s", action.source, action.hub, error,
+                    extra={"ev_event": "websub", "ev_source": action.source, "ev_error": error})
+    else:
+        log.info("websub: %s: asked %s to %s (%s)", action.source, action.hub,
+                 "renew" if renewing else "subscribe", action.why,
+                 extra={"ev_event": "websub", "ev_source": action.source, "ev_action": action.why})
+
+
+def hub_request(settings: Settings, mode: str, subscription: subs.Subscription) -> str | None:
+    """POST a (un)subscription request to the hub; None when accepted (2xx), else why not (one line)."""
+    callback = callback_url(settings, subscription.token)
+    if callback is None:
+        return "no websub_callback configured"
+    params = {
+        "hub.mode": mode,
+        "hub.topic": subscription.topic,
+        "hub.callback": callback,
+    }
+    if mode == "subscribe":
+        params["hub.lease_seconds"] = str(LEASE_SECONDS)
+        params["hub.secret"] = subscription.secret
+    redact.register(subscription.secret)
+    try:
+        check_url_allowed(subscription.hub, settings)
+        session = build_session(2)
+        session.headers["User-Agent"] = settings.user_agent or user_agent()
+        try:
+            with guarded(None, allow_private=settings.allow_private_networks):
+                response = session.post(
+                    subscription.hub, data=params, timeout=(settings.connect_timeout, settings.read_timeout)
+                )
+                status, text = response.status_code, response.text[:200]
+                response.close()
+        finally:
+            session.close()
+    except SyndicateError as exc:
+        return redact.scrub(str(exc))
+    except requests.RequestException as exc:
+        return redact.scrub(" ".join(f"{type(exc).__name__}: {exc}".split()))
+    if 200 <= status < 300:
+        return None
+    detail = " ".join(text.split())[:120]
+    return redact.scrub(f"HTTP {status}" + (f": {detail}" if detail else ""))
+
+
+# --------------------------------------------------------------------------
+# the callback
+# --------------------------------------------------------------------------
+
+
+class _Callback:
+    def __init__(self, ctx: Context, daemon: Any) -> None:
+        self._ctx = ctx
+        self.daemon = daemon
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="websub-push")
+        self._lock: threading.Lock = getattr(daemon, "work_lock", None) or threading.Lock()
+
+    @property
+    def ctx(self) -> Context:
+        """The daemon's current context (it changes on SIGHUP), else the one given."""
+        return getattr(self.daemon, "ctx", None) or self._ctx
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        method = environ.get("REQUEST_METHOD", "GET").upper()
+        token = [part for part in environ.get("PATH_INFO", "").split("/") if part]
+        subscription = subs.by_token(self.ctx.engine, token[-1]) if token else None
+        if method in ("GET", "HEAD"):
+            status, body = self.verify(subscription, parse_qs(environ.get("QUERY_STRING", "")))
+        elif method == "POST":
+            status, body = self.receive(subscription, environ)
+        else:
+            status, body = "405 Method Not Allowed", b"method not allowed\n"
+        start_response(status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))])
+        return [body] if method != "HEAD" else [b""]
+
+    # -- §5.3 verification of intent ------------------------------------
+
+    def verify(self, subscription: subs.Subscription | None, query: dict[str, list[str]]) -> tuple[str, bytes]:
+        def one(key: str) -> str:
+            return (query.get(key) or [""])[0]
+
+        mode, topic, challenge = one("hub.mode"), one("hub.topic"), one("hub.challenge")
+        if subscription is None or topic != subscription.topic:
+            return "404 Not Found", b"no such subscription\n"
+        now = datetime.now(UTC)
+        if mode == "denied":
+            reason = one("hub.reason") or "denied by the hub"
+            subs.set_state(self.ctx.engine, subscription.source, "failed", now, error=redact.scrub(reason)[:300])
+            log.warning("websub: %s: the hub denied the subscription: %s", subscription.source, reason)
+            return "200 OK", b"ok\n"
+        if not challenge:
+            return "400 Bad Request", b"hub.challenge is missing\n"
+        if mode == "subscribe" and subscription.state in ("requested", "active"):
+            lease = _lease(one("hub.lease_seconds"))
+            subs.activate(self.ctx.engine, subscription.source, lease, now)
+            log.info("websub: %s: subscription verified (lease %ss)", subscription.source, lease,
+                     extra={"ev_event": "websub", "ev_source": subscription.source, "ev_lease_seconds": lease})
+            return "200 OK", challenge.encode("utf-8")
+        if mode == "unsubscribe" and subscription.state == "unsubscribing":
+            subs.remove(self.ctx.engine, subscription.source)
+            log.info("websub: %s: unsubscribed", subscription.source)
+            return "200 OK", challenge.encode("utf-8")
+        return "404 Not Found", b"not pending\n"
+
+    # -- §7-8 content distribution ---------------------------------------
+
+    def receive(self, subscription: subs.Subscription | None, environ: dict[str, Any]) -> tuple[str, bytes]:
+        if subscription is None:
+            return "410 Gone", b"no such subscription\n"  # the hub may drop it (WebSub §7)
+        limit = self.ctx.config.syndicate.max_bytes
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            return "413 Content Too Large", b"too large\n"
+        body = environ["wsgi.input"].read(length) if length else b""
+        if not verify_signature(environ.get("HTTP_X_HUB_SIGNATURE"), body, subscription.secret):
+            # WebSub §8: a bad or missing signature is acknowledged (2xx) but the content is ignored
+            log.warning("websub: %s: ignored a push with a missing or wrong X-Hub-Signature", subscription.source,
+                        extra={"ev_event": "push", "ev_source": subscription.source, "ev_status": "bad-signature"})
+            return "202 Accepted", b"ignored\n"
+        if subscription.state == "unsubscribing":
+            return "202 Accepted", b"ignored\n"
+        headers = {"content-type": environ.get("CONTENT_TYPE") or ""}
+        link = environ.get("HTTP_LINK")
+        if link:
+            headers["link"] = link
+        received = time.monotonic()
+        self._pool.submit(self._process, subscription, body, headers, received)
+        return "202 Accepted", b"accepted\n"
+
+    def _process(self, subscription: subs.Subscription, body: bytes, headers: dict[str, str], received: float) -> None:
+        try:
+            with self._lock:
+                process_push(self.ctx, subscription.source, subscription.topic, body, headers, daemon=self.daemon,
+                             received=received)
+        except Exception:
+            log.exception("websub: %s: processing a push failed", subscription.source)
+
+
+def _lease(text: str) -> int | None:
+    try:
+        value = int(text)
+    except ValueError:
+        return None
+    return min(max(value, 0), MAX_LEASE) or None
+
+
+def process_push(
+    ctx: Context, source_name: str, topic: str, body: bytes, headers: dict[str, str], *, daemon: Any = None,
+    received: float | None = None,
+) -> int:
+    """Parse, normalize, store and render pushed content for one source; the number of changed articles."""
+    from syndicate.pipeline.process import ProcessJob, process_feed
+    from syndicate.pipeline.render import render_outputs
+    from syndicate.store import articles as article_store
+
+    config: Config = ctx.config
+    try:
+        source = config.source_by_name(source_name)
+    except SyndicateError:
+        return 0  # removed from the configuration since
+    now = datetime.now(UTC)
+    job = ProcessJob(source=source, url=topic, body=body, headers=headers,
+                     known=article_store.known_hashes(ctx.engine, source.name), now=now)
+    outcome = process_feed(job)
+    fields: dict[str, Any] = {"ev_event": "push", "ev_source": source.name}
+    if outcome.error or outcome.feed is None:
+        log.warning("websub: %s: pushed content ignored: %s", source.name, outcome.error,
+                    extra={**fields, "ev_status": "error", "ev_error": outcome.error})
+        return 0
+    ingested = article_store.ingest(ctx.engine, source.name, outcome.entries, now, tombstones=outcome.feed.tombstones)
+    changed = ingested.new + ingested.updated + ingested.withdrawn
+    if changed:
+        render_outputs(ctx)
+        if config.target and daemon is not None and hasattr(daemon, "wakeup"):
+            daemon.wakeup.set()  # the next tick plans and sends the crossposts now
+    took = time.monotonic() - received if received is not None else None
+    log.info("websub: %s: push: %d new, %d updated", source.name, ingested.new, ingested.updated,
+             extra={**fields, "ev_status": "ok", "ev_new": ingested.new, "ev_updated": ingested.updated,
+                    "ev_seconds": round(took, 3) if took is not None else None})
+    return changed
+
+
+def callback_app(ctx: Context, daemon: Any = None) -> Any:
+    """The WSGI app serving ``/websub/<token>`` (mounted by :mod:`syndicate.serve_app`)."""
+    return _Callback(ctx, daemon)
+
+
+def next_renewal(ctx: Context) -> datetime | None:
+    """The earliest time a subscription needs renewing (for ``status``)."""
+    from syndicate.websub.plan import renew_at
+
+    times = [renew_at(s) for s in subs.all_subscriptions(ctx.engine).values() if s.state == "active"]
+    return min(times) if times else None
+
+
+__all__ = [
+    "callback_app",
+    "callback_url",
+    "hub_request",
+    "maintain_subscriptions",
+    "maintenance_job",
+    "process_push",
+]
