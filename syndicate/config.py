@@ -32,8 +32,19 @@ DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)")
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\s*$", re.I)
-_SIZE_UNITS = {None: 1, "b": 1, "k": 1024, "kb": 1000, "kib": 1024, "m": 1024**2, "mb": 1000**2, "mib": 1024**2,
-               "g": 1024**3, "gb": 1000**3, "gib": 1024**3}
+_SIZE_UNITS = {
+    None: 1,
+    "b": 1,
+    "k": 1024,
+    "kb": 1000,
+    "kib": 1024,
+    "m": 1024**2,
+    "mb": 1000**2,
+    "mib": 1024**2,
+    "g": 1024**3,
+    "gb": 1000**3,
+    "gib": 1024**3,
+}
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
@@ -41,7 +52,7 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 def parse_duration(value: str | int | float) -> float:
     """``"1h30m"`` → 5400.0 seconds. Plain numbers are seconds."""
     if isinstance(value, bool):
-        raise ValueError("expected a duration such as \"30m\"")
+        raise ValueError('expected a duration such as "30m"')
     if isinstance(value, (int, float)):
         if value < 0:
             raise ValueError("a duration cannot be negative")
@@ -54,21 +65,21 @@ def parse_duration(value: str | int | float) -> float:
         total += float(match.group(1)) * _UNITS[match.group(2)]
         pos = match.end()
     if pos == 0 or text[pos:].strip():
-        raise ValueError(f"{value!r} is not a duration (use e.g. \"45s\", \"30m\", \"1h30m\", \"2d\")")
+        raise ValueError(f'{value!r} is not a duration (use e.g. "45s", "30m", "1h30m", "2d")')
     return total
 
 
 def parse_size(value: str | int) -> int:
     """``"10MiB"`` → 10485760 bytes. Plain numbers are bytes."""
     if isinstance(value, bool):
-        raise ValueError("expected a size such as \"10MiB\"")
+        raise ValueError('expected a size such as "10MiB"')
     if isinstance(value, int):
         if value <= 0:
             raise ValueError("a size must be positive")
         return value
     match = _SIZE.match(value)
     if not match:
-        raise ValueError(f"{value!r} is not a size (use e.g. \"512KiB\", \"10MiB\")")
+        raise ValueError(f'{value!r} is not a size (use e.g. "512KiB", "10MiB")')
     unit = match.group(2).lower() if match.group(2) else None
     return int(float(match.group(1)) * _SIZE_UNITS[unit])
 
@@ -95,7 +106,9 @@ class RightsConfig(_Model):
     holder: str | None = None
     statement: str | None = None
     conditions: list[
-        Literal["attribution", "link-to-original", "noncommercial", "no-derivatives", "share-alike", "permission-required"]
+        Literal[
+            "attribution", "link-to-original", "noncommercial", "no-derivatives", "share-alike", "permission-required"
+        ]
     ] = Field(default_factory=list)
 
 
@@ -249,13 +262,13 @@ class Settings(_Model):
         if isinstance(value, str) and value.strip().endswith("%"):
             value = float(value.strip()[:-1]) / 100
         if not isinstance(value, (int, float)) or not 0 <= value <= 1:
-            raise ValueError("jitter is a fraction of the interval between 0 and 1 (or a percentage such as \"10%\")")
+            raise ValueError('jitter is a fraction of the interval between 0 and 1 (or a percentage such as "10%")')
         return float(value)
 
     @model_validator(mode="after")
     def _celery_needs_broker(self) -> Settings:
         if self.executor == "celery" and not self.broker:
-            raise ValueError("executor = \"celery\" needs a broker (e.g. broker = \"redis://127.0.0.1:6379/0\")")
+            raise ValueError('executor = "celery" needs a broker (e.g. broker = "redis://127.0.0.1:6379/0")')
         return self
 
 
@@ -364,9 +377,7 @@ def config_from_dict(raw: dict[str, Any], file: Path, *, environ: dict[str, str]
     return config
 
 
-def _interpolate(
-    value: Any, file: Path, environ: dict[str, str], secrets: list[str], *, base: Path, key: str
-) -> Any:
+def _interpolate(value: Any, file: Path, environ: dict[str, str], secrets: list[str], *, base: Path, key: str) -> Any:
     if isinstance(value, dict):
         out: dict[str, Any] = {}
         for k, v in value.items():
@@ -387,9 +398,7 @@ def _interpolate(
             out[k] = _interpolate(v, file, environ, secrets, base=base, key=sub)
         return out
     if isinstance(value, list):
-        return [
-            _interpolate(v, file, environ, secrets, base=base, key=f"{key}[{i}]") for i, v in enumerate(value)
-        ]
+        return [_interpolate(v, file, environ, secrets, base=base, key=f"{key}[{i}]") for i, v in enumerate(value)]
     if isinstance(value, str):
         return _expand(value, file, environ, secrets, key)
     return value
@@ -452,7 +461,7 @@ def _validate_targets(config: Config, file: Path) -> None:
                 problem = "missing required key"
             raise ConfigError(f"{file}: {where}.{key}: {problem.removeprefix('Value error, ')}") from None
         if target.template_file:
-            template_path = (file.resolve().parent / target.template_file)
+            template_path = file.resolve().parent / target.template_file
             if not template_path.is_file():
                 raise ConfigError(f"{file}: {where}.template_file: no such file {template_path}")
 

@@ -32,8 +32,13 @@ class JsonFormatter(logging.Formatter):
 
 def setup_logging(fmt: str = "text", verbosity: int = 0) -> None:
     """Configure the ``syndicate`` logger once (stderr)."""
-    level = logging.ERROR if verbosity < 0 else logging.WARNING if verbosity == 0 else (
-        logging.INFO if verbosity == 1 else logging.DEBUG)
+    level = (
+        logging.ERROR
+        if verbosity < 0
+        else logging.WARNING
+        if verbosity == 0
+        else (logging.INFO if verbosity == 1 else logging.DEBUG)
+    )
     root = logging.getLogger("syndicate")
     for handler in list(root.handlers):
         root.removeHandler(handler)

@@ -81,7 +81,9 @@ class RawRights:
     """
 
     statement: str | None = None  # atom:rights, dc:rights, dcterms:rights, <copyright>
-    license_urls: tuple[str, ...] = ()  # rel=license, creativeCommons:license, cc:license, dcterms:license, media:license
+    license_urls: tuple[
+        str, ...
+    ] = ()  # rel=license, creativeCommons:license, cc:license, dcterms:license, media:license
     publisher: str | None = None  # dc:publisher, dcterms:publisher
     creators: tuple[str, ...] = ()  # dcterms:creator (dc:creator lands in authors)
     media_copyright: str | None = None

@@ -16,8 +16,9 @@ from syndicate.cli.main import cli, config_option, friendly_errors, open_context
 @click.option("--state", default=None, help="Only this state (pending, sending, delivered, failed, blocked, held).")
 @click.pass_context
 @friendly_errors
-def deliveries(click_ctx: click.Context, config_path: str | None, as_json: bool, target: str | None,
-               state: str | None) -> None:
+def deliveries(
+    click_ctx: click.Context, config_path: str | None, as_json: bool, target: str | None, state: str | None
+) -> None:
     """The crosspost ledger: one row per (article, target)."""
     if click_ctx.invoked_subcommand is not None:
         return

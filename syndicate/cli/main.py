@@ -50,8 +50,11 @@ def friendly_errors(func: F) -> F:
             raise
         except Exception as exc:  # a bug: one line for the user, the traceback in the debug log
             logging.getLogger("syndicate").debug("internal error", exc_info=True)
-            click.echo(f"syndicate: internal error: {type(exc).__name__}: {redact.scrub(str(exc))} "
-                       "(run with -vv for the traceback)", err=True)
+            click.echo(
+                f"syndicate: internal error: {type(exc).__name__}: {redact.scrub(str(exc))} "
+                "(run with -vv for the traceback)",
+                err=True,
+            )
             sys.exit(2)
 
     return wrapper  # type: ignore[return-value]
@@ -100,8 +103,9 @@ def sync(
         summary = run_pass_on_workers(ctx, only=list(only) or None, force=force, dry_run=dry_run)
     else:
         with progress_for(enabled=not as_json) as (on_start, on_source):
-            summary = run_pass(ctx, only=list(only) or None, force=force, dry_run=dry_run,
-                               on_start=on_start, progress=on_source)
+            summary = run_pass(
+                ctx, only=list(only) or None, force=force, dry_run=dry_run, on_start=on_start, progress=on_source
+            )
     if as_json:
         click.echo(json.dumps(summary.to_json(), indent=2))
     else:
@@ -116,8 +120,9 @@ def sync(
 @click.option("--json", "as_json", is_flag=True, default=True, help="JSON Lines (the default and only format).")
 @click.pass_context
 @friendly_errors
-def articles(click_ctx: click.Context, config_path: str | None, source: str | None, limit: int | None,
-             as_json: bool) -> None:
+def articles(
+    click_ctx: click.Context, config_path: str | None, source: str | None, limit: int | None, as_json: bool
+) -> None:
     """The stored, normalized articles as JSON Lines."""
     from syndicate.store.articles import iter_articles
 
@@ -132,7 +137,8 @@ def articles(click_ctx: click.Context, config_path: str | None, source: str | No
 @friendly_errors
 def check(click_ctx: click.Context, config_path: str | None) -> None:
     """Validate the configuration and exit."""
-    from syndicate.config import config_path as resolve, load_config
+    from syndicate.config import config_path as resolve
+    from syndicate.config import load_config
 
     config = load_config(config_path)
     click.echo(
@@ -184,8 +190,9 @@ def serve(click_ctx: click.Context, config_path: str | None, host: str | None, p
 @click.option("--port", type=int, default=None)
 @click.pass_context
 @friendly_errors
-def run(click_ctx: click.Context, config_path: str | None, with_serve: bool, host: str | None,
-        port: int | None) -> None:
+def run(
+    click_ctx: click.Context, config_path: str | None, with_serve: bool, host: str | None, port: int | None
+) -> None:
     """The daemon: the same work on schedules until SIGTERM/SIGINT."""
     from syndicate.daemon import run_daemon
 
@@ -203,7 +210,7 @@ def worker(click_ctx: click.Context, config_path: str | None, concurrency: int |
     """With executor = "celery": run fetch, process, render and deliver tasks."""
     ctx = open_context(click_ctx, config_path)
     if ctx.config.syndicate.executor != "celery":
-        raise ConfigError(f"{ctx.config.path}: syndicate.executor: `worker` needs executor = \"celery\"")
+        raise ConfigError(f'{ctx.config.path}: syndicate.executor: `worker` needs executor = "celery"')
     from syndicate.distributed.worker import start_worker
 
     start_worker(ctx, concurrency=concurrency, queues=queues)

@@ -51,8 +51,10 @@ def print_summary(summary: Any) -> None:
         f"sources: {summary.count('ok')} fetched, {summary.count('not-modified')} not modified, "
         f"{len(summary.failed_sources)} failed"
     )
-    click.echo(f"articles: {summary.new} new, {summary.updated} updated" +
-               (f", {summary.withdrawn} withdrawn" if summary.withdrawn else ""))
+    click.echo(
+        f"articles: {summary.new} new, {summary.updated} updated"
+        + (f", {summary.withdrawn} withdrawn" if summary.withdrawn else "")
+    )
     click.echo(f"outputs: {summary.outputs.written} written, {summary.outputs.unchanged} unchanged")
     if summary.deliveries is not None:
         d = summary.deliveries

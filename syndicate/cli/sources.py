@@ -81,8 +81,9 @@ def _config_file(config_path: str | None) -> Path:
 @click.option("--tag", "tags", multiple=True, help="A tag for its articles (repeatable).")
 @click.pass_context
 @friendly_errors
-def add(click_ctx: click.Context, config_path: str | None, name: str, url: str, interval: str | None,
-        tags: tuple[str, ...]) -> None:
+def add(
+    click_ctx: click.Context, config_path: str | None, name: str, url: str, interval: str | None, tags: tuple[str, ...]
+) -> None:
     """Add a source to the configuration file (comments and layout are kept)."""
     from syndicate.cli.config_edit import NewSource, add_sources
     from syndicate.config import load_config
@@ -135,14 +136,22 @@ def import_opml(click_ctx: click.Context, config_path: str | None, opml_file: Pa
     if not dry_run:
         add_sources(path, [NewSource(name=n, url=f.url, tags=f.tags, comment=f.title) for n, f in plan.add])
     verb = "would add" if dry_run else "added"
-    click.echo(f"{opml_file}: {verb} {len(plan.add)} sources, {len(plan.already)} already configured"
-               + ("" if dry_run or not plan.add else f"; {_RELOAD_HINT}"))
+    click.echo(
+        f"{opml_file}: {verb} {len(plan.add)} sources, {len(plan.already)} already configured"
+        + ("" if dry_run or not plan.add else f"; {_RELOAD_HINT}")
+    )
 
 
 @sources_group.command("export")
 @config_option
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file (default: standard output).")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file (default: standard output).",
+)
 @click.pass_context
 @friendly_errors
 def export_opml_command(click_ctx: click.Context, config_path: str | None, output: Path | None) -> None:

@@ -42,7 +42,7 @@ def collect_status(ctx: Context) -> dict[str, Any]:
                 "moved_from": row.moved_from,
                 "last_fetch": row.last_fetch_at.isoformat() if row.last_fetch_at else None,
                 "last_success": row.last_success_at.isoformat() if row.last_success_at else None,
-                "status": row.disabled_reason and "disabled" or row.last_status,
+                "status": (row.disabled_reason and "disabled") or row.last_status,
                 "http_status": row.http_status,
                 "error": row.last_error,
                 "consecutive_failures": row.consecutive_failures,

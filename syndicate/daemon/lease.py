@@ -61,8 +61,9 @@ class Lease:
             row = conn.execute(select(leases.c.holder, leases.c.expires_at).where(leases.c.name == self.name)).first()
             if row is None:
                 try:
-                    conn.execute(insert(leases).values(name=self.name, holder=self.holder, acquired_at=now,
-                                                       expires_at=expires))
+                    conn.execute(
+                        insert(leases).values(name=self.name, holder=self.holder, acquired_at=now, expires_at=expires)
+                    )
                 except IntegrityError:
                     return False
                 return True

@@ -70,9 +70,11 @@ class Daemon:
         """False when the scheduler is stuck: no tick has finished for far longer than expected."""
         now = time.monotonic()
         limit = self.tick_seconds * 4 + self.ctx.config.syndicate.deadline * 2 + 30
-        if self.last_tick_started and (not self.last_tick_finished or self.last_tick_finished < self.last_tick_started):
-            if now - self.last_tick_started > limit:
-                return False, f"a pass has been running for {now - self.last_tick_started:.0f}s"
+        running = self.last_tick_started is not None and (
+            not self.last_tick_finished or self.last_tick_finished < self.last_tick_started
+        )
+        if running and self.last_tick_started is not None and now - self.last_tick_started > limit:
+            return False, f"a pass has been running for {now - self.last_tick_started:.0f}s"
         if self.last_tick_finished and now - self.last_tick_finished > limit:
             return False, f"no pass finished for {now - self.last_tick_finished:.0f}s"
         return True, "ok"
@@ -125,8 +127,12 @@ class Daemon:
             return
         self.ctx = Context(config=config, engine=self.ctx.engine)
         self.first = True  # re-render: outputs may have changed
-        log.warning("configuration reloaded: %d sources, %d outputs, %d targets",
-                    len(config.source), len(config.output), len(config.target))
+        log.warning(
+            "configuration reloaded: %d sources, %d outputs, %d targets",
+            len(config.source),
+            len(config.output),
+            len(config.target),
+        )
 
     # -- signals ----------------------------------------------------------------------
 
@@ -146,7 +152,11 @@ class Daemon:
 
 
 def run_daemon(
-    ctx: Context, *, config_path: str | None = None, serve: bool = False, host: str | None = None,
+    ctx: Context,
+    *,
+    config_path: str | None = None,
+    serve: bool = False,
+    host: str | None = None,
     port: int | None = None,
 ) -> int:
     daemon = Daemon(ctx, config_path=config_path)
@@ -163,19 +173,22 @@ def run_daemon(
 
             settings = ctx.config.syndicate
             server = start_in_thread(
-                build_app(ctx, daemon=daemon), host or settings.serve.host,
+                build_app(ctx, daemon=daemon),
+                host or settings.serve.host,
                 port if port is not None else settings.serve.port,
             )
             log.warning("serving feeds on http://%s:%s/", host or settings.serve.host, server.port)
-        scheduler.add_job(daemon.tick, "interval", seconds=daemon.tick_seconds, id="tick",
-                          next_run_time=datetime.now(UTC))
+        scheduler.add_job(
+            daemon.tick, "interval", seconds=daemon.tick_seconds, id="tick", next_run_time=datetime.now(UTC)
+        )
         scheduler.add_job(daemon.renew_lease, "interval", seconds=LEASE_TTL / 3, id="lease")
         scheduler.add_job(daemon.purge, "interval", hours=1, id="purge")
         if serve:  # ops helper: WebSub subscribe/renew/unsubscribe; the callback is served with the feeds
             from syndicate.websub.subscriber import maintenance_job
 
-            scheduler.add_job(maintenance_job, "interval", args=[daemon], seconds=max(daemon.tick_seconds, 2.0),
-                              id="websub")
+            scheduler.add_job(
+                maintenance_job, "interval", args=[daemon], seconds=max(daemon.tick_seconds, 2.0), id="websub"
+            )
         scheduler.start()
         log.warning("daemon started: %d sources, tick every %.1fs", len(ctx.config.source), daemon.tick_seconds)
         while not daemon.stop_event.is_set():

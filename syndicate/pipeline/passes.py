@@ -277,6 +277,4 @@ def _log_source(report: SourceReport) -> None:
     if report.status in ("error", "gone"):
         log.warning("%s: %s", report.name, report.error or report.status, extra=fields)
     else:
-        log.info(
-            "%s: %s (%d new, %d updated)", report.name, report.status, report.new, report.updated, extra=fields
-        )
+        log.info("%s: %s (%d new, %d updated)", report.name, report.status, report.new, report.updated, extra=fields)

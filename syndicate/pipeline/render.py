@@ -45,8 +45,14 @@ def expand_outputs(config: Config) -> list[tuple[OutputConfig, list[str] | None]
         if output.per_source:
             for name in names:
                 title = f"{output.title or output.name}: {name}"
-                expanded.append((output.model_copy(update={"name": f"{output.name}-{name}", "title": title,
-                                                           "per_source": False}), [name]))
+                expanded.append(
+                    (
+                        output.model_copy(
+                            update={"name": f"{output.name}-{name}", "title": title, "per_source": False}
+                        ),
+                        [name],
+                    )
+                )
     return expanded
 
 

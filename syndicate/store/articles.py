@@ -83,8 +83,9 @@ def _lock_keys(conn: Connection, entries: Sequence[NormalizedEntry]) -> None:
         fuzzy = dedupe.fuzzy_key(entry)
         if fuzzy:
             keys.add(fuzzy)
-    locks = sorted({int.from_bytes(hashlib.blake2b(k.encode(), digest_size=8).digest(), "big", signed=True)
-                    for k in keys})
+    locks = sorted(
+        {int.from_bytes(hashlib.blake2b(k.encode(), digest_size=8).digest(), "big", signed=True) for k in keys}
+    )
     for lock in locks:
         conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (lock,))
 
@@ -128,7 +129,9 @@ def _match(conn: Connection, entry: NormalizedEntry) -> str | None:
     fuzzy = dedupe.fuzzy_key(entry)
     if not fuzzy:
         return None
-    candidates = [r.article_id for r in conn.execute(select(article_keys.c.article_id).where(article_keys.c.key == fuzzy))]
+    candidates = [
+        r.article_id for r in conn.execute(select(article_keys.c.article_id).where(article_keys.c.key == fuzzy))
+    ]
     for article_id in sorted(candidates):
         for other in _copies_of(conn, article_id):
             if dedupe.same_article(other, entry):
@@ -171,7 +174,9 @@ def _save_keys(conn: Connection, article_id: str, entry: NormalizedEntry) -> Non
     have = {
         r.key
         for r in conn.execute(
-            select(article_keys.c.key).where(and_(article_keys.c.article_id == article_id, article_keys.c.key.in_(keys)))
+            select(article_keys.c.key).where(
+                and_(article_keys.c.article_id == article_id, article_keys.c.key.in_(keys))
+            )
         )
     }
     missing = sorted(keys - have)
@@ -205,9 +210,7 @@ def _recompute(conn: Connection, article_id: str, now: datetime, *, is_new: bool
 
 def _withdraw(conn: Connection, source: str, ref: str, when: datetime) -> int:
     """An RFC 6721 tombstone for ``ref`` (the entry's GUID in this source) withdraws the article."""
-    hit = conn.execute(
-        select(copies.c.article_id).where(and_(copies.c.source == source, copies.c.guid == ref))
-    ).first()
+    hit = conn.execute(select(copies.c.article_id).where(and_(copies.c.source == source, copies.c.guid == ref))).first()
     if hit is None:
         return 0
     done = conn.execute(

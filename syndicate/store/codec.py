@@ -101,11 +101,15 @@ def feed_info_from_json(data: Mapping[str, Any] | None) -> SourceFeedInfo | None
         link=data.get("link"),
         updated=dt_from_json(data.get("updated")),
         rights=raw_rights_from_json(data.get("rights")),
-        authors=tuple(Person(name=p["name"], url=p.get("url"), email=p.get("email")) for p in data.get("authors") or ()),
+        authors=tuple(
+            Person(name=p["name"], url=p.get("url"), email=p.get("email")) for p in data.get("authors") or ()
+        ),
     )
 
 
-def attribution_from_json(data: Mapping[str, Any] | None, original_feed: Mapping[str, Any] | None = None) -> Attribution:
+def attribution_from_json(
+    data: Mapping[str, Any] | None, original_feed: Mapping[str, Any] | None = None
+) -> Attribution:
     data = data or {}
     return Attribution(
         original_publisher=data.get("original_publisher"),

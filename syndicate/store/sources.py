@@ -238,8 +238,15 @@ def record_fetch(
         if poll_hint is not None:
             values["poll_hint"] = poll_hint
         values["next_due_at"] = next_due(
-            config, source, result, failures, now, effective_hint,
-            skip_hours=skip_hours, skip_days=skip_days, pushed=_pushed(conn, source.name, now),
+            config,
+            source,
+            result,
+            failures,
+            now,
+            effective_hint,
+            skip_hours=skip_hours,
+            skip_days=skip_days,
+            pushed=_pushed(conn, source.name, now),
         )
         conn.execute(update(sources).where(sources.c.name == source.name).values(**values))
 

@@ -38,8 +38,9 @@ def test_bundled_default_config_is_valid() -> None:
 
 
 def test_example_config_is_valid() -> None:
-    config = load_config(REPO / "config" / "example.toml", environ={"WP_APP_PASSWORD": "x" * 24,
-                                                                     "MEMBERS_FEED_TOKEN": "tok-123456"})
+    config = load_config(
+        REPO / "config" / "example.toml", environ={"WP_APP_PASSWORD": "x" * 24, "MEMBERS_FEED_TOKEN": "tok-123456"}
+    )
     assert {t.type for t in config.target} == {"wordpress"}
     assert config.source[0].interval == 3600
 
@@ -48,7 +49,10 @@ def test_example_config_is_valid() -> None:
     ("text", "expected"),
     [
         ('[[source]]\nname = "a"\nurl = "x.rss"\nintervall = "5m"\n', "source[0] (a).intervall: unknown key"),
-        ('[[source]]\nname = "a"\nurl = "x.rss"\ninterval = "soon"\n', "source[0] (a).interval: 'soon' is not a duration"),
+        (
+            '[[source]]\nname = "a"\nurl = "x.rss"\ninterval = "soon"\n',
+            "source[0] (a).interval: 'soon' is not a duration",
+        ),
         ('[[source]]\nname = "a"\nurl = "x.rss"\n[[source]]\nname = "a"\nurl = "y.rss"\n', "duplicate source name 'a'"),
         ('[[source]]\nname = "A b"\nurl = "x.rss"\n', "is not a valid name"),
         ('[[source]]\nurl = "x.rss"\n', "source[0].name: missing required key"),
@@ -65,14 +69,22 @@ def test_errors_name_file_key_and_problem(tmp_path: Path, text: str, expected: s
 
 
 def test_missing_environment_variable_is_named(tmp_path: Path) -> None:
-    path = write(tmp_path, '[[source]]\nname = "a"\nurl = "https://x.example/feed"\nheaders = { Authorization = "Bearer ${FEED_TOKEN}" }\n')
+    path = write(
+        tmp_path,
+        '[[source]]\nname = "a"\nurl = "https://x.example/feed"\n'
+        'headers = { Authorization = "Bearer ${FEED_TOKEN}" }\n',
+    )
     message = error_of(path)
     assert "source.headers.Authorization" in message or "headers" in message
     assert "FEED_TOKEN is not set" in message
 
 
 def test_environment_values_are_secrets(tmp_path: Path) -> None:
-    path = write(tmp_path, '[[source]]\nname = "a"\nurl = "https://x.example/feed"\nheaders = { Authorization = "Bearer ${FEED_TOKEN}" }\n')
+    path = write(
+        tmp_path,
+        '[[source]]\nname = "a"\nurl = "https://x.example/feed"\n'
+        'headers = { Authorization = "Bearer ${FEED_TOKEN}" }\n',
+    )
     config = load_config(path, environ={"FEED_TOKEN": "s3cr3t-value-123"})
     assert config.source[0].headers["Authorization"] == "Bearer s3cr3t-value-123"
     assert scrub("failed with s3cr3t-value-123 inside") == "failed with *** inside"
@@ -82,7 +94,10 @@ def test_secret_file(tmp_path: Path) -> None:
     secret = tmp_path / "token"
     secret.write_text("file-secret-987654\n")
     secret.chmod(0o600)
-    path = write(tmp_path, '[[source]]\nname = "a"\nurl = "https://x.example/feed"\n[source.headers]\nAuthorization_file = "token"\n')
+    path = write(
+        tmp_path,
+        '[[source]]\nname = "a"\nurl = "https://x.example/feed"\n[source.headers]\nAuthorization_file = "token"\n',
+    )
     config = load_config(path, environ={})
     assert config.source[0].headers["Authorization"] == "file-secret-987654"
     assert "file-secret-987654" not in scrub("x file-secret-987654 y")

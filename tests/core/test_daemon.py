@@ -44,8 +44,9 @@ def wait_for(predicate, timeout: float) -> bool:  # type: ignore[no-untyped-def]
 
 def test_daemon_picks_up_new_entries_and_stops_on_sigterm(tmp_path: Path, feed_server: FeedServer) -> None:
     url = feed_server.serve("/live.xml", feed("First story"))
-    config = write_config(tmp_path, f'interval = "1s"\n[[source]]\nname = "live"\nurl = "{url}"\n'
-                                    '[[output]]\nname = "all"\n')
+    config = write_config(
+        tmp_path, f'interval = "1s"\n[[source]]\nname = "live"\nurl = "{url}"\n[[output]]\nname = "all"\n'
+    )
     atom = tmp_path / "feeds" / "all.atom"
     daemon = start_daemon(config)
     try:

@@ -14,7 +14,8 @@ from tests.helpers.feedserver import FeedServer
 RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title><link>https://{host}/</link>
 <description>d</description>{items}</channel></rss>"""
 ITEM = """<item><title>{title}</title><link>https://{host}/{slug}</link><guid>{host}-{slug}</guid>
-<pubDate>Tue, 24 Nov 2026 0{n}:00:00 GMT</pubDate><description>&lt;p&gt;Body of {title}, a real paragraph of text.&lt;/p&gt;</description></item>"""
+<pubDate>Tue, 24 Nov 2026 0{n}:00:00 GMT</pubDate>
+<description>&lt;p&gt;Body of {title}, a real paragraph of text.&lt;/p&gt;</description></item>"""
 
 
 def rss(host: str, count: int, title: str = "Feed") -> str:
@@ -89,10 +90,13 @@ def test_failing_sources_do_not_stop_the_others(tmp_path: Path, feed_server: Fee
     broken = feed_server.serve("/500.xml", "oops", status=500, validators=False)
     garbage = feed_server.serve("/garbage.xml", b"\x00\x01 this is not a feed <<<", content_type="text/html")
     dead = "http://127.0.0.1:9/feed.xml"  # discard port: nothing listens
-    body = "".join(
-        f'[[source]]\nname = "{n}"\nurl = "{u}"\n'
-        for n, u in (("good", good), ("broken", broken), ("garbage", garbage), ("dead", dead))
-    ) + '[[output]]\nname = "all"\n'
+    body = (
+        "".join(
+            f'[[source]]\nname = "{n}"\nurl = "{u}"\n'
+            for n, u in (("good", good), ("broken", broken), ("garbage", garbage), ("dead", dead))
+        )
+        + '[[output]]\nname = "all"\n'
+    )
     config = write_config(tmp_path, body)
     result = run_cli("sync", config=config)
     assert result.returncode == 3, (result.stdout, result.stderr)

@@ -12,8 +12,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[2]
 
 
-def run_cli(*args: str, config: Path | None = None, env: dict[str, str] | None = None,
-            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, config: Path | None = None, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "syndicate", *args]
     if config is not None:
         command += ["--config", str(config)]

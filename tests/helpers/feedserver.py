@@ -45,9 +45,7 @@ class FeedServer:
 
             def do_GET(self) -> None:
                 with server.lock:
-                    server.requests.append(
-                        Request("GET", self.path, {k.lower(): v for k, v in self.headers.items()})
-                    )
+                    server.requests.append(Request("GET", self.path, {k.lower(): v for k, v in self.headers.items()}))
                     route = server.routes.get(self.path)
                 if route is None:
                     self._send(404, b"not found", {"Content-Type": "text/plain"})
