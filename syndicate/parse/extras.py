@@ -114,7 +114,7 @@ def scan(body: bytes, url: str, entry_count: int) -> DocumentExtras:
         entry_media_copyright=(tuple(_media_copyright(el) for el in entries) if len(entries) == entry_count else None),
         feed_media_copyright=_media_copyright(channel, shallow=True) if channel is not None else None,
         tombstones=tombstones,
-        feed_links=_feed_links(root, url) if tombstones else None,
+        feed_links=_feed_links(channel, url) if tombstones and channel is not None else None,
         skip_hours=_skip_hours(channel),
         skip_days=_skip_days(channel),
     )
@@ -149,10 +149,16 @@ def _tombstones(root: etree._Element) -> tuple[Tombstone, ...]:
     return tuple(out)
 
 
-def _feed_links(root: etree._Element, url: str) -> tuple[Link, ...]:
+def _feed_links(channel: etree._Element, url: str) -> tuple[Link, ...]:
+    """The feed's own links: its atom:link children, and an RSS channel's ``<link>``."""
     out: list[Link] = []
-    for el in root:
-        if el.tag != f"{{{ATOM_NS}}}link":
+    for el in channel:
+        if el.tag == "link" and not el.get("href"):  # RSS 2.0 <link>text</link>
+            text = _text(el)
+            if text:
+                out.append(Link(href=join_url(el.base or url, text)))
+            continue
+        if el.tag not in (f"{{{ATOM_NS}}}link", "link"):
             continue
         href = clean(el.get("href"))
         if href:

@@ -59,7 +59,7 @@ _WEBMASTER = re.compile(
 _RAW_AUTHOR = re.compile(
     r"<(author|managingEditor|webMaster)(?:\s[^>]*)?>\s*(?:<!\[CDATA\[)?([^<]{0,1000}?)(?:\]\]>)?\s*</\1>", re.S | re.I
 )
-_EMAIL_TAIL = r"[A-Za-z0-9-]"
+_ADDRESS = re.compile(r"[^\s@()<>\"',;:]+@[^\s@()<>\"',;]+")
 _RAW_ID = re.compile(r"<(guid|id)(?:\s[^>]*)?>\s*(?:<!\[CDATA\[)?([^<]*?)(?:\]\]>)?\s*</\1>")
 _HAS_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
@@ -83,7 +83,7 @@ class _Document:
     warnings: Warnings
     webmasters: frozenset[str] = frozenset()  # feedparser files RSS webMaster under "publisher"
     extras: extras.DocumentExtras = field(default_factory=extras.DocumentExtras)
-    _raw_authors: list[str] | None = None
+    _truncated_emails: dict[str, str] | None = None
     _relative_ids: dict[str, str] | None = None
 
     def raw_id(self, resolved: str | None) -> str | None:
@@ -102,12 +102,33 @@ class _Document:
                     self._relative_ids.setdefault(join_url(self.url, raw), raw)
         return self._relative_ids.get(resolved, resolved)
 
-    def raw_authors(self) -> list[str]:
-        """Every RSS author/managingEditor/webMaster text with an '@', as written (lazily)."""
-        if self._raw_authors is None:
-            text = self.body.decode("utf-8", "replace")
-            self._raw_authors = [html.unescape(m.group(2)) for m in _RAW_AUTHOR.finditer(text) if "@" in m.group(2)]
-        return self._raw_authors
+    def repaired_author(self, email: str) -> Person | None:
+        """The author as written, when feedparser's e-mail regex cut ``email`` short; else None."""
+        if self._truncated_emails is None:
+            self._truncated_emails = _truncation_index(self.body.decode("utf-8", "replace"))
+        raw = self._truncated_emails.get(email)
+        return parse_person_text(raw) if raw is not None else None
+
+
+def _truncation_index(text: str) -> dict[str, str]:
+    """Every way an e-mail in an RSS author-like element could have been cut short → that element's text.
+
+    feedparser only allows 2–4 letter top-level domains, so ``jane@orig.example``
+    comes out as ``jane@orig.exam``: each proper prefix of an address that ends
+    inside its domain is a key (unless it is itself an address in the document).
+    """
+    index: dict[str, str] = {}
+    complete: set[str] = set()
+    for match in _RAW_AUTHOR.finditer(text):
+        raw = html.unescape(match.group(2))
+        for address in _ADDRESS.findall(raw):
+            complete.add(address)
+            at = address.index("@")
+            for end in range(at + 2, len(address)):
+                index.setdefault(address[:end], raw)
+    for address in complete:
+        index.pop(address, None)
+    return index
 
 
 def parse_xml(body: bytes, headers: Mapping[str, str], url: str) -> ParsedFeed:
@@ -359,13 +380,7 @@ def _authors(context: Any, doc: _Document) -> tuple[Person, ...]:
 def _repaired_author(item: Any, doc: _Document) -> Person | None:
     """The author re-read from the raw text when feedparser's e-mail regex cut the address short."""
     email = clean(_g(item, "email"))
-    if not email:
-        return None
-    truncated = re.compile(re.escape(email) + _EMAIL_TAIL)
-    for raw in doc.raw_authors():
-        if truncated.search(raw):
-            return parse_person_text(raw)
-    return None
+    return doc.repaired_author(email) if email else None
 
 
 # --------------------------------------------------------------------------

@@ -108,6 +108,9 @@ def _sniff_codec(body: bytes) -> tuple[str | None, int]:
 
 def _transcode(result: Hardened) -> None:
     codec, bom = _sniff_codec(result.body)
+    if codec is None:
+        _drop_impossible_declarations(result)
+        return
     if codec == "":
         declared = _http_charset(result.headers)
         codec = declared if declared and not _ascii_compatible(declared) else None
@@ -197,6 +200,24 @@ def drop_invalid_char_refs(body: bytes) -> bytes:
     if b"&#" not in body:
         return body
     return _CHAR_REF_ANY.sub(_char_ref, body)
+
+
+def _drop_impossible_declarations(result: Hardened) -> None:
+    """Bytes that plainly start with ASCII '<' cannot be UTF-16/32: a declaration saying so is a lie.
+
+    Such feeds (UTF-8 labelled UTF-16) exist; feedparser would decode them as
+    UTF-16 and find nothing. The XML declaration and the header are set to UTF-8.
+    """
+    match = _XML_DECL_ENCODING.match(result.body)
+    declared = match.group(1).decode("ascii", "replace") if match else ""
+    http = _http_charset(result.headers) or ""
+    if declared and not _ascii_compatible(declared):
+        result.body = _ENCODING_DECL.sub(rb"\1\2utf-8\2", result.body, count=1)
+        result.warnings.append(f"document declared as {declared}, but is not; read as UTF-8")
+    if http and not _ascii_compatible(http):
+        content_type = _CHARSET.sub("", result.headers.get("content-type", "")).rstrip("; ") or "application/xml"
+        result.headers["content-type"] = content_type + "; charset=utf-8"
+        result.warnings.append(f"served as {http}, but is not; read as UTF-8")
 
 
 # --------------------------------------------------------------------------

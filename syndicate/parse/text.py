@@ -57,11 +57,6 @@ def text_to_html(text: str) -> str:
     return "".join("<p>" + html.escape(p, quote=False).replace("\n", "<br>") + "</p>" for p in paragraphs)
 
 
-def looks_like_html(value: str) -> bool:
-    """True when a string labelled as text seems to carry markup or entities."""
-    return bool(re.search(r"<[a-zA-Z/!]|&[#a-zA-Z0-9]+;", value))
-
-
 def join_url(base: str, href: str) -> str:
     """``href`` resolved against ``base``; a URL that cannot be parsed is returned unchanged."""
     try:

@@ -19,6 +19,8 @@ from syndicate.models import ParsedFeed
 from syndicate.parse import parse_feed
 from tests.parse.parse_helpers import CORPUS, assert_valid_strings
 
+pytestmark = pytest.mark.slow  # ~2,400 files, a few seconds in all
+
 URL = "http://example.com/feed"
 _HEADER = re.compile(r"^Header:\s*([A-Za-z-]+):\s*(.*?)\s*$", re.M)
 FEED_RS = CORPUS / "feed-rs" / "feed-rs" / "fixture"

@@ -305,3 +305,14 @@ def test_text_xml_without_charset_reads_the_xml_declaration() -> None:
 def test_category_label_is_preferred_to_its_term() -> None:
     body = atom('<category term="syria" label="Syria"/><category term="war"/>')
     assert parse_feed(body, {}, URL).entries[0].tags == ("Syria", "war")
+
+
+def test_tombstones_in_rss_keep_the_channel_link() -> None:
+    ns = 'xmlns:at="http://purl.org/atompub/tombstones/1.0" xmlns:atom="http://www.w3.org/2005/Atom"'
+    channel = (
+        '<atom:link rel="self" href="https://feed.example/rss"/>'
+        '<at:deleted-entry ref="https://feed.example/gone"><atom:link href="https://feed.example/gone"/></at:deleted-entry>'
+    )
+    feed = parse_feed(rss_item("", channel=channel, ns=ns), {}, URL)
+    assert feed.tombstones == (Tombstone("https://feed.example/gone"),)
+    assert (feed.link, feed.self_url) == ("https://feed.example/", "https://feed.example/rss")

@@ -195,3 +195,17 @@ def test_garbage_raises_parse_error_or_parses(body: bytes) -> None:
         assert "\n" not in str(exc)
     else:
         assert_valid_strings(feed)
+
+
+def test_a_feedparser_crash_falls_back_to_a_repaired_copy() -> None:
+    # found by test_fuzz: this broken element makes feedparser 6.0.14 raise KeyError('license')
+    feed = parse_feed(_hostile("feedparser_keyerror.xml"), {}, "https://crash.example/feed")
+    assert [(e.title, e.link) for e in feed.entries] == [("Kept", "https://crash.example/1")]
+    assert any("KeyError in feedparser" in w for w in feed.warnings)
+
+
+def test_utf8_mislabelled_as_utf16_is_read_as_utf8() -> None:
+    body = '<?xml version="1.0" encoding="utf-16"?><rss version="2.0"><channel><title>Café</title></channel></rss>'
+    feed = parse_feed(body.encode(), {"content-type": "text/xml; charset=utf-16"}, "https://m.example/")
+    assert feed.title == "Café"
+    assert any("declared as utf-16" in w for w in feed.warnings)
