@@ -217,6 +217,7 @@ class TargetConfig(_Model):
 class ServeConfig(_Model):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
+    from_database: bool = False  # serve the rendered documents stored in the database (stateless instances)
 
 
 class Settings(_Model):

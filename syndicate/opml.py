@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -143,8 +143,14 @@ def plan_import(feeds: Sequence[OpmlFeed], config: Config) -> ImportPlan:
     return plan
 
 
-def export_opml(config: Config, *, now: datetime | None = None) -> bytes:
-    """The configured sources as OPML 2.0: grouped in folders by their first tag, every tag in ``category``."""
+def export_opml(
+    config: Config, *, now: datetime | None = None, known: Mapping[str, tuple[str | None, str | None]] | None = None
+) -> bytes:
+    """The configured sources as OPML 2.0: grouped in folders by their first tag, every tag in ``category``.
+
+    ``known``: source name → (the feed's own title, its site link), as the last fetch found them.
+    """
+    known = known or {}
     root = etree.Element("opml", version="2.0")
     head = etree.SubElement(root, "head")
     etree.SubElement(head, "title").text = "syndicate sources"
@@ -158,8 +164,11 @@ def export_opml(config: Config, *, now: datetime | None = None) -> bytes:
             if folder not in folders:
                 folders[folder] = etree.SubElement(body, "outline", text=folder, title=folder)
             parent = folders[folder]
-        title = source.publisher or source.name
+        feed_title, site = known.get(source.name, (None, None))
+        title = " ".join((feed_title or source.publisher or source.name).split())
         attributes = {"type": "rss", "text": title, "title": title, "xmlUrl": source.url}
+        if site:
+            attributes["htmlUrl"] = site
         if source.tags:
             attributes["category"] = ",".join("/" + tag for tag in source.tags)
         etree.SubElement(parent, "outline", attributes)

@@ -90,6 +90,8 @@ def add_sources(path: Path, new: Sequence[NewSource]) -> Config:
         return config_from_dict(tomllib.loads(path.read_text(encoding="utf-8")), path)
     doc = _read(path)
     aot = _sources(doc)
+    if len(aot) and not aot[-1].as_string().endswith("\n\n"):
+        aot[-1].add(tomlkit.nl())  # a blank line between the last table and the new ones
     for source in new:
         aot.append(_table(source))
     return _write(path, doc)

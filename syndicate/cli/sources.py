@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -21,15 +22,29 @@ def sources_group() -> None:
 @click.pass_context
 @friendly_errors
 def list_sources(click_ctx: click.Context, config_path: str | None) -> None:
-    """The configured sources and their state."""
+    """The configured sources: state, next fetch, WebSub push, URL."""
+    from datetime import UTC, datetime
+
+    from syndicate.cli.status import _ago
+    from syndicate.websub.subscriptions import all_subscriptions
+
     ctx = open_context(click_ctx, config_path)
     source_store.sync_sources(ctx.engine, ctx.config)
     rows = source_store.all_sources(ctx.engine)
+    pushed = all_subscriptions(ctx.engine)
+    now = datetime.now(UTC)
     for source in ctx.config.source:
         row = rows.get(source.name)
         disabled = (row is not None and row.disabled_reason) or not source.enabled
         state = "disabled" if disabled else (row.last_status if row else None)
-        click.echo(f"{source.name:<24} {state or 'new':<13} {source.url}")
+        if disabled:
+            due = "-"
+        elif row is None or row.next_due_at is None or row.next_due_at <= now:
+            due = "now"
+        else:
+            due = _ago(row.next_due_at, now)
+        push = pushed[source.name].state if source.name in pushed else "-"
+        click.echo(f"{source.name:<24} {state or 'new':<13} {due:<10} {push:<10} {source.url}")
 
 
 def _set(click_ctx: click.Context, config_path: str | None, name: str, enabled: bool) -> None:
@@ -156,13 +171,24 @@ def import_opml(click_ctx: click.Context, config_path: str | None, opml_file: Pa
 @friendly_errors
 def export_opml_command(click_ctx: click.Context, config_path: str | None, output: Path | None) -> None:
     """The configured sources as an OPML 2.0 subscription list."""
-    from syndicate.config import load_config
     from syndicate.opml import export_opml
 
-    data = export_opml(load_config(_config_file(config_path)))
+    ctx = open_context(click_ctx, config_path)
+    data = export_opml(ctx.config, known=_feed_titles(ctx))
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
         output.write_bytes(data)
         click.echo(f"{output}: {data.count(b'xmlUrl=')} sources", err=True)
+
+
+def _feed_titles(ctx: Any) -> dict[str, tuple[str | None, str | None]]:
+    """source → (feed title, site link) as last fetched, for a friendlier OPML export."""
+    from sqlalchemy import select
+
+    from syndicate.store.schema import sources
+
+    with ctx.engine.connect() as conn:
+        rows = conn.execute(select(sources.c.name, sources.c.feed_title, sources.c.feed_link))
+        return {r.name: (r.feed_title, r.feed_link) for r in rows}

@@ -5,7 +5,8 @@ that are due (every source keeps its own next-due time, with jitter, backoff and
 the feed's own hints), regenerates outputs when something changed, and sends
 due crossposts. A database lease keeps a second daemon off the same database.
 SIGTERM/SIGINT stop it gracefully (the work in hand is finished), SIGHUP reloads
-the configuration between ticks.
+the configuration between ticks. With ``executor = "celery"`` ``run`` is the scheduler of
+:mod:`syndicate.distributed.scheduler` instead (the work runs on ``syndicate worker``s).
 """
 
 from __future__ import annotations
@@ -159,6 +160,10 @@ def run_daemon(
     host: str | None = None,
     port: int | None = None,
 ) -> int:
+    if ctx.config.syndicate.executor == "celery":  # scale-out: schedule work for `syndicate worker`s
+        from syndicate.distributed.scheduler import run_scheduler
+
+        return run_scheduler(ctx, config_path=config_path, serve=serve, host=host, port=port)
     daemon = Daemon(ctx, config_path=config_path)
     daemon.acquire()
     daemon.install_signals()
@@ -186,8 +191,11 @@ def run_daemon(
         if serve:  # ops helper: WebSub subscribe/renew/unsubscribe; the callback is served with the feeds
             from syndicate.websub.subscriber import maintenance_job
 
+            # its own thread: a slow hub must never delay the lease renewal or the tick
+            scheduler.add_executor(APThreadPool(1), "websub")
             scheduler.add_job(
-                maintenance_job, "interval", args=[daemon], seconds=max(daemon.tick_seconds, 2.0), id="websub"
+                maintenance_job, "interval", args=[daemon], seconds=max(daemon.tick_seconds, 2.0), id="websub",
+                executor="websub",
             )
         scheduler.start()
         log.warning("daemon started: %d sources, tick every %.1fs", len(ctx.config.source), daemon.tick_seconds)

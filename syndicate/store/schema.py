@@ -74,7 +74,7 @@ articles = Table(
     Column("attribution", JSON, nullable=False),
     Column("original_feed", JSON),
     Column("rights", JSON, nullable=False),
-    Column("content_hash", String(64), nullable=False),
+    Column("content_hash", String(100), nullable=False),  # "sha256:<hex>" (0004)
     Column("first_seen", TZ, nullable=False),
     Column("changed_at", TZ, nullable=False),  # last time content_hash changed
     Column("deleted_at", TZ),
@@ -133,13 +133,13 @@ deliveries = Table(
     Column("remote_id", Text),
     Column("remote_url", Text),
     Column("remote_meta", JSON),  # target-specific (e.g. Ghost updated_at, Discourse topic id)
-    Column("delivered_hash", String(64)),  # content hash of what the target has
+    Column("delivered_hash", String(100)),  # content hash of what the target has (0004: wider)
     Column("sending_since", TZ),
     Column("created_at", TZ, nullable=False),
     Column("updated_at", TZ, nullable=False),
     Column("delivered_at", TZ),
     Column("released_at", TZ),  # released by hand from blocked/held/failed: terms are not re-checked (0002)
-    Column("sending_hash", String(64)),  # content hash being sent while state = sending (0002)
+    Column("sending_hash", String(100)),  # content hash being sent while state = sending (0002, 0004)
     UniqueConstraint("article_id", "target", name="uq_deliveries_article_target"),
     Index("ix_deliveries_due", "state", "next_attempt_at"),
     Index("ix_deliveries_target", "target", "state"),

@@ -100,7 +100,8 @@ def _carry_out(ctx: Context, action: Action, now: datetime) -> None:
         return
     current = subs.get(engine, action.source)
     if action.kind == "unsubscribe":
-        assert current is not None
+        if current is None:  # forgotten meanwhile (the hub confirmed an earlier request)
+            return
         subs.set_state(engine, action.source, "unsubscribing", now)
         error = hub_request(settings, "unsubscribe", current)
         if error:  # the lease runs out by itself; our callback answers 410 to later pushes

@@ -2,30 +2,27 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-import waitress.server
 
 from tests.ops.websub_hub import LocalHub
 
 
 class WsgiServer:
-    """A WSGI app served by waitress on 127.0.0.1 in a thread."""
+    """A WSGI app served by waitress on 127.0.0.1 in a thread (the daemon's own server handle)."""
 
     def __init__(self, app: Any) -> None:
-        self.server: Any = waitress.server.create_server(app, host="127.0.0.1", port=0, threads=4)
-        self.port = int(self.server.effective_port)
+        from syndicate.serve import start_in_thread
+
+        self.handle = start_in_thread(app, "127.0.0.1", 0)
+        self.port = self.handle.port
         self.url = f"http://127.0.0.1:{self.port}"
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
 
     def close(self) -> None:
-        self.server.close()
-        self.thread.join(5)
+        self.handle.stop()
 
 
 class SwappableApp:

@@ -14,7 +14,6 @@ from sqlalchemy import insert, select
 from syndicate.daemon.runner import Daemon
 from syndicate.metrics import lag_histogram
 from syndicate.pipeline.context import Context
-from syndicate.pipeline.passes import run_pass
 from syndicate.serve_app import build_app
 from syndicate.store.schema import articles, deliveries
 from tests.helpers.cli import write_config

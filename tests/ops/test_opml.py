@@ -151,3 +151,24 @@ def test_add_and_remove_edit_the_file_in_place(config: Path) -> None:
     assert [s.name for s in load_config(config).source] == ["lab-notes"]
     missing = run_cli("sources", "remove", "fireball", config=config)
     assert missing.returncode == 1 and "no source named 'fireball'" in missing.stderr
+
+
+def test_export_uses_the_feed_s_own_title_and_site_once_fetched(tmp_path: Path) -> None:
+    from tests.helpers.cli import write_config
+    from tests.helpers.feedserver import FeedServer
+
+    server = FeedServer()
+    try:
+        url = server.serve("/n.rss", "<?xml version='1.0'?><rss version='2.0'><channel><title>Night  Desk</title>"
+                                     "<link>https://night.example/</link><description>d</description></channel></rss>")
+        config = write_config(tmp_path, f'[[source]]\nname = "night"\nurl = "{url}"\ntags = ["late"]\n'
+                                        '[[source]]\nname = "never-fetched"\nurl = "https://n.example/f"\n')
+        assert run_cli("sync", "--source", "night", config=config).returncode == 0
+        exported = run_cli("sources", "export", config=config)
+    finally:
+        server.close()
+    assert exported.returncode == 0, exported.stderr
+    assert parse_opml(exported.stdout.encode()) == [
+        OpmlFeed(url, "Night Desk", "https://night.example/", ("late",)),
+        OpmlFeed("https://n.example/f", "never-fetched", None, ()),
+    ]

@@ -150,6 +150,9 @@ def test_consecutive_failures_suspend_a_source_until_it_is_enabled(ctx: Context,
     status = run_cli("status", "--json", config=ctx.config.path)
     assert status.returncode == 0 and '"consecutive_failures": 3' in status.stdout
 
+    listed = run_cli("sources", "list", config=ctx.config.path)
+    assert listed.returncode == 0 and listed.stdout.split()[:3] == ["s", "disabled", "-"]
+
     enabled = run_cli("sources", "enable", "s", config=ctx.config.path)
     assert enabled.returncode == 0, enabled.stderr
     again = row(ctx)
@@ -165,3 +168,32 @@ def test_success_resets_the_failure_count_and_the_backoff(ctx: Context) -> None:
     store.record_fetch(ctx.engine, ctx.config, source, ok(), NOW, feed=FEED)
     assert row(ctx).consecutive_failures == 0 and row(ctx).next_due_at == NOW + timedelta(minutes=30)
     assert row(ctx).last_error is None
+
+
+def test_a_real_pass_schedules_by_the_feed_s_ttl_skip_hours_and_cache_headers(tmp_path: Path) -> None:
+    from tests.helpers.feedserver import FeedServer
+
+    server = FeedServer()
+    try:
+        now = datetime.now(UTC)
+        skipped = [(now + timedelta(hours=h)).hour for h in (2, 3)]
+        rss = ("<?xml version='1.0'?><rss version='2.0'><channel><title>T</title><link>https://t.example/</link>"
+               "<description>d</description><ttl>120</ttl><skipHours>"
+               + "".join(f"<hour>{h}</hour>" for h in skipped)
+               + "</skipHours><item><title>x</title><guid>x</guid><link>https://t.example/x</link></item>"
+               "</channel></rss>")
+        url = server.serve("/t.rss", rss, headers={"Cache-Control": "max-age=60"})
+        path = write_config(tmp_path, f'interval = "10m"\njitter = 0\n[[source]]\nname = "t"\nurl = "{url}"\n')
+        context = Context.open(path)
+        from syndicate.pipeline.passes import run_pass
+
+        run_pass(context, crosspost=False, render=False)
+        fetched = store.get_source(context.engine, "t")
+        assert fetched is not None and fetched.poll_hint == 7200 and set(fetched.skip_hours) == set(skipped)
+        assert fetched.next_due_at is not None
+        # ttl 2 h (longer than max-age and the interval), then past the two skipped hours
+        assert fetched.next_due_at >= (now + timedelta(hours=4)).replace(minute=0, second=0, microsecond=0)
+        assert fetched.next_due_at.hour not in skipped
+        context.close()
+    finally:
+        server.close()

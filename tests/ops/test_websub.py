@@ -19,7 +19,7 @@ from syndicate.store.sources import PUSHED_SAFETY_INTERVAL, get_source
 from syndicate.websub import subscriptions as subs
 from syndicate.websub.plan import renew_at
 from syndicate.websub.subscriber import maintain_subscriptions
-from tests.helpers.cli import write_config
+from tests.helpers.cli import run_cli, write_config
 from tests.helpers.feedserver import FeedServer
 from tests.ops.conftest import SwappableApp, WsgiServer, wait_for
 from tests.ops.websub_hub import LocalHub
@@ -106,6 +106,9 @@ def test_subscribe_verify_and_signed_push_reaches_the_output(setup: Setup) -> No
     assert subscription.expires_at is not None
     assert abs((subscription.expires_at - datetime.now(UTC)).total_seconds() - s.hub.lease_seconds) < 60
     assert b"First story" in s.output()
+    listed = run_cli("sources", "list", config=s.config_path)
+    fields = listed.stdout.split()
+    assert listed.returncode == 0 and fields[:2] == ["pushy", "ok"] and fields[4] == "active"
 
     started = time.monotonic()
     assert s.hub.push(s.topic, atom(s.topic, s.hub.url, "Pushed story")) == [202]
@@ -146,6 +149,12 @@ def test_callback_refuses_unknown_topics_and_tokens(setup: Setup) -> None:
                          timeout=10)
     assert spoof.status_code == 404
     assert subs.get(s.ctx.engine, "pushy").state == "active"  # type: ignore[union-attr]
+    # the hub may deny a subscription (WebSub §5.2): recorded with its reason, retried later
+    denied = requests.get(url, params={"hub.mode": "denied", "hub.topic": s.topic, "hub.reason": "quota exceeded"},
+                          timeout=10)
+    assert denied.status_code == 200
+    after = subs.get(s.ctx.engine, "pushy")
+    assert after is not None and after.state == "failed" and after.last_error == "quota exceeded"
 
 
 def test_lease_is_renewed_before_it_ends_and_polling_slows_down(setup: Setup) -> None:
