@@ -36,7 +36,7 @@ from syndicate.crosspost.terms import effective_terms, source_terms_for
 from syndicate.errors import PermanentTargetError, TargetError, TransientTargetError
 from syndicate.models import Article
 from syndicate.redact import scrub
-from syndicate.store.codec import aware, row_to_article
+from syndicate.store.codec import row_to_article
 from syndicate.store.schema import articles, deliveries
 from syndicate.targets.base import Post, Remote, Target
 from syndicate.targets.registry import target_class
@@ -115,6 +115,7 @@ def deliver(
     deadline: float | None = None,
 ) -> DeliverySummary:
     """Send what is due. ``deadline`` is a :func:`time.monotonic` instant after which no new send starts."""
+    now = ledger.as_utc(now)
     summary = DeliverySummary(dry_run=dry_run)
     active = enabled_targets(config)
     for target_config in active:
@@ -131,6 +132,9 @@ def deliver(
             continue
         try:
             _Deliverer(engine, config, target_config, target, now, summary, deadline).run()
+        except Exception as exc:  # a bug in one target must not stop the others
+            log.exception("delivering to %s crashed", target_config.name)
+            summary.errors.append(scrub(f"{target_config.name}: internal error: {type(exc).__name__}: {exc}")[:300])
         finally:
             target.close()
     if not dry_run:
@@ -208,9 +212,10 @@ class _Deliverer:
             try:
                 post = self.post(row.id, article)
                 found = self.target.find(post)
-            except TargetError as exc:
-                ledger.keep_sending(self.engine, row.id, self.now, f"reconcile: {exc}")
-                self.summary.errors.append(scrub(f"{self.name}: could not check a crashed delivery: {exc}"))
+            except Exception as exc:  # TargetError, or an answer we could not read: ask again next pass
+                text = str(exc) if isinstance(exc, TargetError) else f"{type(exc).__name__}: {exc}"
+                ledger.keep_sending(self.engine, row.id, self.now, f"reconcile: {text}")
+                self.summary.errors.append(scrub(f"{self.name}: could not check a crashed delivery: {text}")[:300])
                 continue
             if row.action == "create" and found is not None:
                 ledger.finish(
@@ -225,7 +230,7 @@ class _Deliverer:
                 )
                 self.summary.reconciled += 1
                 self._log(row.id, "reconciled", found.id)
-            elif row.action == "delete" and found is None and self.target.supports_delete:
+            elif row.action == "delete" and found is None and self.target.can_find:
                 ledger.finish(
                     self.engine, row.id, self.now, action="delete", remote_id=None, remote_url=None,
                     remote_meta=None, delivered_hash=None,
@@ -386,11 +391,4 @@ def post_for(config: Config, target_config: TargetConfig, target: Target, articl
     )
 
 
-def stored_remote(row: Any) -> Remote | None:
-    """The remote reference a ledger row holds."""
-    if row is None or not row.remote_id:
-        return None
-    return Remote(row.remote_id, row.remote_url, dict(row.remote_meta or {}))
-
-
-__all__ = ["DeliverySummary", "aware", "build_target", "deliver", "post_for", "retry_delay", "stored_remote"]
+__all__ = ["DeliverySummary", "build_target", "deliver", "post_for", "retry_delay"]

@@ -53,6 +53,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(value: datetime) -> datetime:
+    """An aware UTC datetime (naive values are taken to be UTC already)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def _iso(value: datetime | None) -> str | None:
     value = aware(value)
     if value is None:
@@ -89,7 +94,7 @@ def get_delivery(engine: Engine, delivery: str) -> dict[str, Any] | None:
 
 def release(engine: Engine, delivery: str, *, now: datetime | None = None) -> bool:
     """Release a blocked, held or failed delivery by hand: it is sent at the next pass, terms not re-checked."""
-    now = now or utcnow()
+    now = as_utc(now or utcnow())
     with engine.begin() as conn:
         result = conn.execute(
             update(deliveries)
@@ -100,6 +105,7 @@ def release(engine: Engine, delivery: str, *, now: datetime | None = None) -> bo
                 next_attempt_at=now,
                 reason="released by hand",
                 last_error=None,
+                attempts=0,
                 updated_at=now,
             )
         )

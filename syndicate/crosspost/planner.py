@@ -78,6 +78,11 @@ class PlannedAction:
     reason: str | None
     attribution: str  # the attribution block, rendered in the target's format
 
+    def describe(self) -> str:
+        """One line for ``sync --dry-run`` / ``plan``."""
+        verdict = "" if self.state == "pending" else f" [{self.state}: {self.reason}]"
+        return f"{self.action:<6} {self.target}: {self.title} <{self.url}>{verdict}"
+
     def to_json(self) -> dict[str, Any]:
         return {
             "target": self.target,
@@ -114,6 +119,7 @@ def enabled_targets(config: Config) -> list[TargetConfig]:
 
 def plan(engine: Engine, config: Config, *, now: datetime) -> PlanSummary:
     """Record in the ledger what every enabled target is owed."""
+    now = ledger.as_utc(now)
     summary = PlanSummary()
     for target in enabled_targets(config):
         summary.targets += 1
@@ -136,6 +142,7 @@ def plan(engine: Engine, config: Config, *, now: datetime) -> PlanSummary:
 
 def preview(engine: Engine, config: Config, *, now: datetime) -> list[PlannedAction]:
     """What the next pass would create, update, delete or block; sends nothing and writes nothing."""
+    now = ledger.as_utc(now)
     out: list[PlannedAction] = []
     with engine.connect() as conn:
         for target in enabled_targets(config):
@@ -195,10 +202,10 @@ def _compute(conn: Connection, config: Config, target: TargetConfig, now: dateti
         added_at = now
         if newest_first_seen is not None and newest_first_seen >= now:
             added_at = newest_first_seen + timedelta(microseconds=1)
-        candidates = list(_backfill(conn, target))
+        backfill = list(_backfill(conn, target))
         items = [
             _Item(article, None, decide(article, target, source_terms_for(article, config)))
-            for article in candidates
+            for article in backfill
         ]
         watermark = newest_change
         return _TargetPlan(target, True, added_at, watermark, items)
@@ -229,7 +236,7 @@ def _matches(target: TargetConfig, article: Article) -> bool:
 
 
 def _article_rows(conn: Connection, query: Any) -> Iterator[Any]:
-    yield from conn.execution_options(yield_per=BATCH).execute(query)
+    yield from conn.execute(query.execution_options(yield_per=BATCH))
 
 
 def _backfill(conn: Connection, target: TargetConfig) -> Iterator[Article]:

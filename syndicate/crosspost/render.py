@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import jinja2
 import lxml.html
 from lxml import etree
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from syndicate.config import TargetConfig
 from syndicate.crosspost.terms import EffectiveTerms
@@ -38,6 +38,8 @@ TEMPLATE_FILES: dict[str, str] = {
     "text": "attribution.txt.j2",
 }
 URL_WEIGHT = 23  # a URL counts as 23 characters on Mastodon
+MIN_TITLE = 30  # a microblog title is not cut shorter than this while the attribution has text to spare
+_URL = re.compile(r"https?://\S+")
 EXCERPT_CHARS = 400
 
 # licence id -> (name shown, URL) when the article gives no URL of its own
@@ -220,35 +222,54 @@ def weighted_length(text: str) -> int:
     """Length as Mastodon counts it: every URL weighs 23 characters."""
     total = 0
     last = 0
-    for match in re.finditer(r"https?://\S+", text):
+    for match in _URL.finditer(text):
         total += len(text[last : match.start()]) + URL_WEIGHT
         last = match.end()
     return total + len(text[last:])
 
 
 def fit_microblog(title: str, attribution: str, limit: int, excerpt: str = "") -> str:
-    """Title (+ excerpt) and the attribution block, shortened to fit ``limit`` (the block is kept whole)."""
+    """Title (+ excerpt) and the attribution block within ``limit``.
+
+    What gives way, in order: the excerpt, the republisher line, the title (down to
+    :data:`MIN_TITLE` characters), then the block's longest text lines. A line holding a
+    URL (the link to the original) is never cut.
+    """
     lines = [line for line in attribution.splitlines() if line.strip()]
-    optional = [i for i, line in enumerate(lines) if line.startswith("Via ")]
 
     def compose(head: str, kept: list[str]) -> str:
         return (head.strip() + "\n\n" + "\n".join(kept)).strip()
 
-    kept = list(lines)
-    for head in (f"{title}\n\n{excerpt}" if excerpt else title, title):
-        text = compose(head, kept)
-        if weighted_length(text) <= limit:
-            return text
-    for index in reversed(optional):  # the republisher line goes first
-        kept.pop(index)
-        if weighted_length(compose(title, kept)) <= limit:
-            return compose(title, kept)
+    def fits(text: str) -> bool:
+        return weighted_length(text) <= limit
+
+    heads = [f"{title}\n\n{excerpt}", title] if excerpt else [title]
+    for head in heads:
+        if fits(compose(head, lines)):
+            return compose(head, lines)
+    kept = [line for line in lines if not line.startswith("Via ")]
+    if fits(compose(title, kept)):
+        return compose(title, kept)
     room = limit - weighted_length(compose("", kept)) - 2
-    short = _truncate(title, room) if room > 1 else ""
-    text = compose(short, kept)
-    if weighted_length(text) > limit:  # the block alone is too long: cut its last lines
-        text = _truncate(text, limit)
-    return text
+    if room >= MIN_TITLE:
+        return compose(_truncate(title, room), kept)
+    head = _truncate(title, MIN_TITLE)
+    while not fits(compose(head, kept)):
+        cuttable = [i for i, line in enumerate(kept) if not _URL.search(line) and len(line) > 1]
+        if not cuttable:
+            break
+        index = max(cuttable, key=lambda i: len(kept[i]))
+        excess = weighted_length(compose(head, kept)) - limit
+        keep = len(kept[index]) - excess - 1
+        if keep < 2:
+            kept.pop(index)
+        else:
+            kept[index] = kept[index][:keep].rstrip() + "…"
+    if not fits(compose(head, kept)):  # only the link lines are left: the title gives way
+        room = limit - weighted_length(compose("", kept)) - 2
+        head = _truncate(title, room) if room > 1 else ""
+    text = compose(head, kept)
+    return text if fits(text) else _truncate(text, limit)
 
 
 def _truncate(text: str, limit: int) -> str:
@@ -332,8 +353,3 @@ def render_post(
         content_hash=article.content_hash,
         updated_at=article.updated,
     )
-
-
-def as_markup(html: str) -> Markup:
-    """HTML we rendered ourselves, marked safe for embedding in another template."""
-    return Markup(html)

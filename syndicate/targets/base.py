@@ -17,6 +17,7 @@ starts with the target's name and never holds a secret.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -75,6 +76,7 @@ class Target:
     block_format: ClassVar[BlockFormat] = "html"
     supports_update: ClassVar[bool] = True
     supports_delete: ClassVar[bool] = True
+    can_find: ClassVar[bool] = True  # find() can tell "not there"; False: it cannot ask (None = unknown)
     default_content: ClassVar[ContentMode] = "full"
     Options: ClassVar[type[TargetOptions]] = TargetOptions
 
@@ -130,6 +132,11 @@ class Target:
 
     def close(self) -> None:
         """Release connections."""
+
+
+def short_hash(value: str, length: int = 12) -> str:
+    """A short hex digest of ``value`` (e.g. a ``sha256:…`` content hash) for ids and keys."""
+    return hashlib.sha256(value.encode()).hexdigest()[:length]
 
 
 def short_id(delivery_id: str, length: int = 16) -> str:

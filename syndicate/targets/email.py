@@ -1,6 +1,6 @@
 """Email target: the crosspost as a multipart (text + HTML) message to list addresses over SMTP.
 
-The Message-ID is derived from the delivery id (``<syn-<id>@domain>``), so a resend
+The Message-ID is derived from the delivery id (``<syn-<id prefix>@domain>``), so a resend
 after a crash carries the same Message-ID: SMTP has no way to ask whether a message
 arrived, and list archives and mail readers collapse copies with one Message-ID.
 Edits are sent as replies (``In-Reply-To`` / ``References`` the first message).
@@ -12,15 +12,18 @@ from __future__ import annotations
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, parseaddr
+from email.utils import format_datetime, parseaddr
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field
 
 from syndicate.errors import PermanentTargetError, TransientTargetError
 from syndicate.redact import scrub
-from syndicate.targets.base import Post, Remote, Target, TargetOptions
+from syndicate.targets.base import Post, Remote, Target, TargetOptions, short_hash
 from syndicate.targets.registry import register
+
+ID_CHARS = 24  # of the delivery id in the Message-ID (96 bits)
 
 
 class EmailOptions(TargetOptions):
@@ -33,6 +36,7 @@ class EmailOptions(TargetOptions):
     to: list[str] = Field(min_length=1)
     subject_prefix: str = ""  # e.g. "[news]"; a space is put after it
     domain: str | None = None  # Message-ID domain (default: the sender's)
+    ca_certs: str | None = None  # extra CA certificates to trust (a private CA); relative to the config's folder
     content: Literal["full", "excerpt"] = "full"
 
 
@@ -41,6 +45,7 @@ class EmailTarget(Target):
     type_name = "email"
     block_format = "email"
     supports_delete = False
+    can_find = False
     Options = EmailOptions
     options: EmailOptions
 
@@ -52,7 +57,8 @@ class EmailTarget(Target):
         return address.rpartition("@")[2] or "syndicate.invalid"
 
     def message_id(self, delivery_id: str, suffix: str = "") -> str:
-        return f"<syn-{delivery_id}{suffix}@{self.domain}>"
+        """``<syn-<delivery id prefix>[.<edit>]@domain>``: short enough not to be folded."""
+        return f"<syn-{delivery_id[:ID_CHARS]}{suffix}@{self.domain}>"
 
     def message(self, post: Post, *, reply_to: str | None = None, suffix: str = "") -> EmailMessage:
         message = EmailMessage()
@@ -80,11 +86,11 @@ class EmailTarget(Target):
         client: smtplib.SMTP | None = None
         try:
             if options.security == "ssl":
-                client = smtplib.SMTP_SSL(options.host, port, timeout=timeout, context=ssl.create_default_context())
+                client = smtplib.SMTP_SSL(options.host, port, timeout=timeout, context=self._tls())
             else:
                 client = smtplib.SMTP(options.host, port, timeout=timeout)
                 if options.security == "starttls":
-                    client.starttls(context=ssl.create_default_context())
+                    client.starttls(context=self._tls())
             if options.username:
                 client.login(options.username, options.password or "")
             client.send_message(message)
@@ -98,6 +104,8 @@ class EmailTarget(Target):
             raise self._error(f"SMTP {exc.smtp_code}: {text}", 400 <= exc.smtp_code < 500, exc.smtp_code) from None
         except smtplib.SMTPNotSupportedError as exc:
             raise self._error(f"server does not support this: {exc}", False, None) from None
+        except ssl.SSLCertVerificationError as exc:
+            raise self._error(f"TLS certificate not trusted: {exc.verify_message}", False, None) from None
         except (smtplib.SMTPException, OSError) as exc:
             raise self._error(f"{type(exc).__name__}: {exc}", True, None) from None
         finally:
@@ -106,6 +114,13 @@ class EmailTarget(Target):
                     client.quit()
                 except (smtplib.SMTPException, OSError):
                     client.close()
+
+    def _tls(self) -> ssl.SSLContext:
+        context = ssl.create_default_context()
+        if self.options.ca_certs:
+            path = Path(self.options.ca_certs)
+            context.load_verify_locations(cafile=str(path if path.is_absolute() else self.base_dir / path))
+        return context
 
     def _error(self, text: str, transient: bool, code: int | None) -> PermanentTargetError | TransientTargetError:
         message = scrub(f"{self.name}: {' '.join(text.split())}")[:300]
@@ -118,7 +133,7 @@ class EmailTarget(Target):
         return Remote(str(message["Message-ID"]), None, {"to": list(self.options.to)})
 
     def update(self, post: Post, remote: Remote) -> Remote:
-        suffix = f"-{post.content_hash[:12]}"
+        suffix = f".{short_hash(post.content_hash, 10)}"
         message = self.message(post, reply_to=remote.id, suffix=suffix)
         self._send(message)
         meta: dict[str, Any] = dict(remote.meta)
@@ -126,4 +141,4 @@ class EmailTarget(Target):
         return Remote(remote.id, remote.url, meta)
 
 
-__all__ = ["EmailOptions", "EmailTarget", "formataddr"]
+__all__ = ["EmailOptions", "EmailTarget"]

@@ -101,11 +101,18 @@ class GhostTarget(Target):
         return self._remote(self._call("POST", "posts/", params={"source": "html"}, json={"posts": [fields]}).json())
 
     def update(self, post: Post, remote: Remote) -> Remote:
-        current = self._remote(self._call("GET", f"posts/{remote.id}/").json())
-        fields = self._fields(post)
-        fields["updated_at"] = current.meta.get("updated_at")
-        reply = self._call("PUT", f"posts/{remote.id}/", params={"source": "html"}, json={"posts": [fields]})
-        return self._remote(reply.json())
+        for attempt in (1, 2):  # a 409 means someone saved meanwhile: read updated_at again, once
+            current = self._remote(self._call("GET", f"posts/{remote.id}/").json())
+            fields = self._fields(post)
+            fields["updated_at"] = current.meta.get("updated_at")
+            try:
+                reply = self._call("PUT", f"posts/{remote.id}/", params={"source": "html"}, json={"posts": [fields]})
+            except PermanentTargetError as exc:
+                if exc.status == 409 and attempt == 1:
+                    continue
+                raise
+            return self._remote(reply.json())
+        raise AssertionError("unreachable")
 
     def delete(self, post: Post, remote: Remote) -> None:
         self._call("DELETE", f"posts/{remote.id}/", accept=(404,))

@@ -10,6 +10,7 @@ original. 429 answers carry ``X-RateLimit-Reset`` (an ISO time), which is honour
 
 from __future__ import annotations
 
+import html
 from typing import Any, Literal
 
 from syndicate.errors import PermanentTargetError, TargetError
@@ -93,7 +94,7 @@ class MastodonTarget(Target):
             "GET", f"/api/v1/accounts/{account['id']}/statuses", params={"limit": RECENT}
         ).json() or []
         for status in statuses:
-            if post.canonical_url in str(status.get("content", "")):
+            if post.canonical_url in html.unescape(str(status.get("content", ""))):
                 return self._remote(status)
         return None
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import Field
 
-from syndicate.targets.base import Post, Remote, Target, TargetOptions
+from syndicate.targets.base import Post, Remote, Target, TargetOptions, short_hash
 from syndicate.targets.http import HttpClient
 from syndicate.targets.registry import register
 
@@ -38,6 +38,7 @@ def signature(secret: str, body: bytes) -> str:
 class WebhookTarget(Target):
     type_name = "webhook"
     block_format = "html"
+    can_find = False
     Options = WebhookOptions
     options: WebhookOptions
 
@@ -71,7 +72,7 @@ class WebhookTarget(Target):
         return self._send("create", post, post.delivery_id)
 
     def update(self, post: Post, remote: Remote) -> Remote:
-        made = self._send("update", post, f"{post.delivery_id}.update.{post.content_hash[:16]}")
+        made = self._send("update", post, f"{post.delivery_id}.update.{short_hash(post.content_hash, 16)}")
         return Remote(remote.id, made.url or remote.url, remote.meta)
 
     def delete(self, post: Post, remote: Remote) -> None:

@@ -33,7 +33,7 @@ def new_engine(tmp_path: Path) -> Engine:
 
 
 def content_hash(*parts: str) -> str:
-    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+    return "sha256:" + hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
 
 def make_article(

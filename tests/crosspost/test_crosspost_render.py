@@ -6,6 +6,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from crosspost_helpers import make_article
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from syndicate.config import TargetConfig
 from syndicate.crosspost.render import (
@@ -79,6 +81,14 @@ def test_microblog_fits_the_limit_with_urls_counting_23() -> None:
     assert article.url in post.body and "Jane Writer" in post.body and "…" in post.body
 
 
+def test_microblog_keeps_the_link_when_the_block_is_too_long() -> None:
+    article = make_article(title="Title " * 50)
+    article = replace(article, attribution=replace(article.attribution, original_author="A" * 300))
+    post = _post(article, fmt="text", mode="link", max_chars=120)
+    assert weighted_length(post.body) == 120
+    assert post.body.startswith("Title Title") and article.url in post.body and "By AAAA" in post.body
+
+
 def test_microblog_drops_the_republisher_line_before_cutting_the_title() -> None:
     block = "By Jane · Outlet\nOriginal: https://o.example/a\nVia Republisher"
     text = fit_microblog("Short title", block, 64)
@@ -108,3 +118,17 @@ def test_context_for_an_article_with_no_terms() -> None:
     context = attribution_context(article, effective_terms(article, []))
     assert context["license_name"] is None and context["copyright"] is None
     assert "Original:" in render_block("text", context)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    title=st.text(min_size=1, max_size=600).filter(lambda t: "http" not in t),
+    author=st.text(max_size=200).filter(lambda t: "http" not in t),
+    limit=st.integers(min_value=80, max_value=1000),
+)
+def test_microblog_text_never_exceeds_the_limit(title: str, author: str, limit: int) -> None:
+    article = replace(make_article(), title=title, authors=(author,) if author.strip() else ())
+    article = replace(article, attribution=replace(article.attribution, original_author=author or None))
+    post = _post(article, fmt="text", mode="link", max_chars=limit)
+    assert weighted_length(post.body) <= limit
+    assert article.url in post.body

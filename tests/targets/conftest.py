@@ -8,10 +8,12 @@ servers that speak the documented protocols (tests/targets/target_servers).
 
 from __future__ import annotations
 
+import fcntl
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -61,9 +63,12 @@ def _run_tool(script: str, env: dict[str, str] | None = None) -> dict[str, str]:
     path = TOOLS / script
     if not path.is_file():
         pytest.skip(f"{path} is absent: the real-server tests need ../shared/tools (CI has it)")
+    lock_path = Path(tempfile.gettempdir()) / f"syndicate-tests-{path.stem}.lock"
     try:
-        out = subprocess.run(["bash", str(path)], capture_output=True, text=True, timeout=900,
-                             env={**os.environ, **(env or {})})
+        with lock_path.open("w") as lock:  # one start at a time across pytest-xdist workers
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            out = subprocess.run(["bash", str(path)], capture_output=True, text=True, timeout=900,
+                                 env={**os.environ, **(env or {})})
     except subprocess.TimeoutExpired:
         pytest.skip(f"{script} timed out")
     if out.returncode != 0:
@@ -95,7 +100,11 @@ def ghost() -> dict[str, str]:
     return values
 
 
-HARNESSES = ["wordpress", "ghost", "email", "discourse", "micropub", "mastodon", "webhook", "files"]
+HARNESSES = [
+    pytest.param("wordpress", marks=pytest.mark.services),
+    pytest.param("ghost", marks=pytest.mark.services),
+    "email", "discourse", "micropub", "mastodon", "webhook", "files",
+]
 
 
 @pytest.fixture(params=HARNESSES)

@@ -13,6 +13,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 import requests
 from crosspost_helpers import T0, later, make_article, make_config, row_for, store_article
 from sqlalchemy import Engine
@@ -21,6 +22,7 @@ from syndicate.crosspost import deliver, plan
 from syndicate.crosspost.delivery import CRASH_ENV, CRASH_EXIT
 
 REPO = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.services
 
 CHILD = textwrap.dedent(
     """
