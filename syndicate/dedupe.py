@@ -208,13 +208,13 @@ def merge_copies(
     primary = ordered[index]
     ordered = [primary, *(c for i, c in enumerate(ordered) if i != index)]
 
-    if primary_is_original:
+    claims = Counter(c.attribution.original_url for c in ordered if c.attribution.original_url and not c.is_original)
+    if primary_is_original and (primary.url or primary.copy_url):
         url = primary.url or primary.copy_url or ""
         original_publisher = primary.attribution.original_publisher or _first(
             [c.attribution.original_publisher for c in ordered]
         )
     else:
-        claims = Counter(c.attribution.original_url for c in ordered if c.attribution.original_url)
         url = min(claims, key=lambda u: (-claims[u], u)) if claims else (primary.url or "")
         original_publisher = _first([c.attribution.original_publisher for c in ordered])
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from syndicate.attribution.notices import Findings
-from syndicate.models import Attribution, ParsedEntry, ParsedFeed, Republisher
+from syndicate.models import Attribution, ParsedEntry, ParsedFeed, Republisher, SourceFeedInfo
 from syndicate.normalize.text import clean_line, fold
 from syndicate.normalize.urls import clean_url, host_of, is_absolute_http, is_site_root
 
@@ -46,6 +46,38 @@ def same_outlet(a: str | None, b: str | None) -> bool:
         return True
     shorter, longer = sorted((words_a, words_b), key=len)
     return len(shorter) >= 2 and longer[: len(shorter)] == shorter
+
+
+_SECOND_LEVEL = frozenset({"ac", "co", "com", "edu", "gov", "ne", "net", "or", "org"})
+
+
+def site_of(host: str | None) -> str | None:
+    """The registrable part of a host, roughly: ``blog.example.com`` → ``example.com``,
+    ``news.bbc.co.uk`` → ``bbc.co.uk`` (no public-suffix list; good enough to tell sites apart)."""
+    if not host:
+        return None
+    labels = host.lower().rstrip(".").split(".")
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
+
+
+def site_label(host: str | None) -> str | None:
+    """The name part of a site: ``theregister.co.uk`` and ``go.theregister.com`` → ``theregister``."""
+    site = site_of(host)
+    return site.split(".")[0] if site else None
+
+
+# hosts that only redirect (feed proxies, link shorteners, click trackers): they say nothing about the site
+REDIRECTOR_HOSTS: frozenset[str] = frozenset(
+    {"bit.ly", "buff.ly", "dlvr.it", "feedproxy.google.com", "feeds.feedburner.com", "lnkd.in", "ow.ly",
+     "t.co", "tinyurl.com", "trib.al"}
+)  # fmt: skip
+_REDIRECTOR_PREFIXES = ("click.", "clicks.", "feedproxy.", "feeds.", "go.", "links.", "redirect.", "track.")
+
+
+def is_redirector(host: str) -> bool:
+    return host in REDIRECTOR_HOSTS or host.startswith(_REDIRECTOR_PREFIXES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +113,9 @@ def decide(
     publishers: list[str] = []
     urls: list[str] = []
     republished = found.republished
+    site = site_label(host_of(feed.link))
+    if site and copy_host and not is_redirector(copy_host) and site_label(copy_host) != site:
+        republished = True  # an aggregator or link blog: its entry links to another site's article
 
     if source is not None:
         title = clean_line(source.title)
@@ -96,10 +131,10 @@ def decide(
             if via and is_absolute_http(via) and foreign_host(via):
                 urls.append(via)
                 republished = True
+    # dc:publisher often names the owning company ("Condé Nast" on The New Yorker's feed): it names
+    # the original outlet of a copy found to be republished, but is no sign of republication itself
     dc_publisher = clean_line(entry.rights.publisher)
-    if dc_publisher and not same_outlet(dc_publisher, own):
-        publishers.append(dc_publisher)
-        republished = True
+    weak_publishers = [dc_publisher] if dc_publisher and not same_outlet(dc_publisher, own) else []
     dc_source = (entry.rights.dc_source or "").strip()
     if dc_source:
         if is_absolute_http(dc_source):
@@ -128,13 +163,21 @@ def decide(
             original_author=original_author,
             original_url=copy_url,
             republishers=(),
-            original_feed=None,
+            # this copy is the original: its own feed is the one an outbound atom:source names
+            original_feed=SourceFeedInfo(
+                title=own,
+                url=feed.self_url,
+                link=feed.link,
+                rights=feed.rights,
+                authors=feed.authors,
+            ),
         )
         return Decision(attribution, copy_url or "", True)
 
     original_url = urls[0] if urls else None
     if original_url is None and copy_url and copy_host and feed_hosts and copy_host not in feed_hosts:
         original_url = copy_url  # an aggregator linking straight to the original
+    publishers.extend(weak_publishers)
     attribution = Attribution(
         original_publisher=publishers[0] if publishers else None,
         original_author=original_author,

@@ -95,7 +95,7 @@ def cc_license(elements: list[str], version: str | None, port: str | None = None
     return License(license_id, url, conditions)
 
 
-_CC_PATH = re.compile(r"^/licenses/([a-z-]+)/(\d\.\d)(?:/([a-z]{2,3}))?", re.I)
+_CC_PATH = re.compile(r"^/licenses/([a-z-]+)/(\d\.\d)(?:/([a-z]{2,3})(?=/|$))?", re.I)
 _PD_PATH = re.compile(r"^/publicdomain/(zero|mark|certification)/(\d\.\d)", re.I)
 
 

@@ -12,9 +12,12 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from syndicate.attribution import licenses
+from syndicate.attribution import licenses, prefilter
 from syndicate.attribution.recognizers import (
     LEAD_BLOCKS,
+    MAX_BLOCK_CHARS,
+    MAX_SENTENCE_CHARS,
+    MAX_WHOLE_CHARS,
     RECOGNIZERS,
     TRIVIAL_REMAINDER,
     Recognizer,
@@ -33,6 +36,9 @@ _BADGE_TEXT = re.compile(
 # hosts whose links are never the original article
 _NOT_ORIGINAL_HOSTS = ("creativecommons.org", "patreon.com", "paypal.com", "paypal.me", "buymeacoffee.com",
                        "ko-fi.com", "facebook.com", "twitter.com", "x.com", "linkedin.com", "t.me")
+
+# the literal text each recognizer's matches must contain (see attribution/prefilter.py)
+_PREFILTER = prefilter.TablePrefilter(rec.regex for rec in RECOGNIZERS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,12 +92,22 @@ def _outside(text: str, spans: Iterable[tuple[int, int]]) -> str:
 def find_hits(text: str, *, lead: bool) -> list[Hit]:
     """Every recognizer hit in one paragraph's text."""
     hits: list[Hit] = []
+    if len(text) > MAX_BLOCK_CHARS:
+        return hits
+    possible = _PREFILTER.possible(text)  # exact: skips only rows that cannot match
+    candidates = [
+        rec
+        for rec, may in zip(RECOGNIZERS, possible, strict=True)
+        if may and (lead or rec.where != "lead") and not (rec.scope == "whole" and len(text) > MAX_WHOLE_CHARS)
+    ]
+    if not candidates:
+        return hits
     spans = sentence_spans(text)
-    for rec in RECOGNIZERS:
-        if rec.where == "lead" and not lead:
-            continue
+    for rec in candidates:
         if rec.scope == "sentence":
             for start, end in spans:
+                if end - start > MAX_SENTENCE_CHARS:
+                    continue
                 match = rec.regex.search(text[start:end])
                 if match:
                     hits.append(_hit(rec, match, start, end, text))
@@ -114,6 +130,8 @@ def scan_block(block: Block) -> Verdict:
     """Is this paragraph a notice or an appeal (remove it), and which phrases does it hold?"""
     text = block.text
     hits = find_hits(text, lead=block.index < LEAD_BLOCKS)
+    if any(h.recognizer.needs_link for h in hits) and not any(_is_article_link(href) for _, href in block.links):
+        hits = [h for h in hits if not h.recognizer.needs_link]
     badge = _license_badge(block)
     if badge is not None:
         return Verdict(True, tuple(hits), badge)
@@ -121,6 +139,10 @@ def scan_block(block: Block) -> Verdict:
         return Verdict(False, ())
     remainder = _outside(text, [(h.start, h.end) for h in hits])
     return Verdict(_alnum(remainder) <= TRIVIAL_REMAINDER, tuple(hits))
+
+
+def _is_article_link(href: str) -> bool:
+    return is_absolute_http(href) and not is_site_root(href) and licenses.from_url(href) is None
 
 
 def _license_badge(block: Block) -> licenses.License | None:
@@ -217,7 +239,7 @@ def findings(blocks: Sequence[tuple[Block, Verdict]]) -> Findings:
                 holder = clean_publisher(hit.group("holder"))
                 statement = statement or hit.text
             if rec.notice:
-                notices.append(Notice(rec.notice, hit.text))
+                notices.append(Notice(rec.notice, _notice_text(hit, verdict.hits, block.text)))
             if rec.kind in ("rights", "attribution"):
                 named = licenses.from_name(hit.text) or _license_from_links(block.links)
                 if named is not None:
@@ -243,6 +265,23 @@ def findings(blocks: Sequence[tuple[Block, Verdict]]) -> Findings:
             notices=_widest(unique_notices(notices)),
         ),
     )
+
+
+_PLACEHOLDER = re.compile(r"\s*\[\s*email[\s\u00a0]*protected\s*\]", re.I)
+
+
+def _notice_text(hit: Hit, hits: Sequence[Hit], text: str) -> str:
+    """A notice as written: a paragraph-wide hit stops where the next notice in it starts
+    (a disclaimer followed by a grant are two notices); e-mail placeholders are dropped."""
+    end = hit.end
+    if hit.recognizer.scope in ("block", "rest"):
+        later = [
+            h.start for h in hits
+            if h.start > hit.start and h.recognizer.notice and h.recognizer.notice != hit.recognizer.notice
+        ]
+        if later:
+            end = min(end, *later)
+    return _PLACEHOLDER.sub("", text[hit.start : end]).strip()
 
 
 def _widest(notices: tuple[Notice, ...]) -> tuple[Notice, ...]:

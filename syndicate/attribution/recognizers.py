@@ -45,6 +45,9 @@ Where = Literal["any", "lead"]
 Kind = Literal["attribution", "rights", "notice", "appeal"]
 
 TRIVIAL_REMAINDER = 15  # letters/digits a removed paragraph may leave over ("etc.", "*", "via:")
+MAX_WHOLE_CHARS = 300  # "whole" rows (bylines, "Source: X") only look at paragraphs this short
+MAX_SENTENCE_CHARS = 1500  # longer sentences are never notices (and would cost regex time)
+MAX_BLOCK_CHARS = 5000  # longer paragraphs are never notices
 LEAD_BLOCKS = 2
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
@@ -58,7 +61,10 @@ _WORD = (
 # lower-case words allowed inside a name when a capitalised word follows ("Centre for Research")
 _CONNECTOR = r"(?-i:of|the|for|and|&|de|du|des|la|le|del|della|van|von|der|den|da|dos|y|al|bin|ibn)"
 _NAME = rf"(?:(?-i:the\s+)?{_WORD}(?:\s+(?:{_CONNECTOR}\s+)*{_WORD})*|(?:[a-z0-9-]+\.)+[a-z]{{2,}}\b)"
-_PEOPLE = rf"{_NAME}(?:\s*(?:,|\band\b|&)\s*{_NAME})*?"  # lazy: "By Jane Doe, Outlet" keeps the outlet apart
+# a person's name: no "and"/"&" inside (they separate people), so a list parses one way only
+_PARTICLE = r"(?-i:de|du|des|la|le|del|della|van|von|der|den|da|dos|y|al|bin|ibn)"
+_PERSON = rf"{_WORD}(?:\s+(?:{_PARTICLE}\s+)*{_WORD})*"
+_PEOPLE = rf"{_PERSON}(?:\s*(?:,|\band\b|&)\s*{_PERSON})*?"  # lazy: "By Jane Doe, Outlet" keeps the outlet apart
 PLACEHOLDERS: dict[str, str] = {
     "AUTHOR": rf"(?P<author>{_PEOPLE})",
     "HOLDER": rf"(?P<holder>{_NAME})",
@@ -92,6 +98,7 @@ class Recognizer:
     notice: str | None = None  # record the covered text as a notice of this kind
     republished: bool = False  # the copy carrying it is a republication (fair-use claims)
     grant_conditions: bool = False  # read more conditions from the covered text (CONDITION_PHRASES)
+    needs_link: bool = False  # counts only in a paragraph linking to an article ("Source: <a href=…>X</a>")
     regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -219,7 +226,7 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
       r"(?: \(opens in new window\))?|loading|related)\W*)+$",
       "Share this: Facebook | Twitter | Email", scope="whole"),
     R("source-line", "attribution", r"^(?:source|via|h/t|hat tip)\s*:\s*{PUB}\W*$", "Source: Harbor Times",
-      scope="whole"),
+      scope="whole", needs_link=True),
     R("support-appeal", "appeal",
       r"\bplease (?:consider )?(?:support(?:ing)?|donat(?:e|ing) to|giving to)\s+(?:us|our|the project|this"
       r" (?:site|blog|project|work|publication|newsletter)|independent)\b"

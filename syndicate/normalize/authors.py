@@ -53,6 +53,8 @@ def clean_name(raw: str | None) -> str | None:
     text = _EMAIL.sub("", text).strip(" ,;:|-–—()<>\"'")
     if not text or not any(ch.isalpha() for ch in text) or len(text) > _MAX_NAME:
         return None
+    if text.lower().rstrip(":") in BYLINE_PREFIXES:  # a bare "By"
+        return None
     return text
 
 

@@ -29,6 +29,7 @@ BLOCK_TAGS: frozenset[str] = frozenset(
     {"blockquote", "caption", "dd", "div", "dl", "dt", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6",
      "hr", "li", "ol", "p", "pre", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"}
 )  # fmt: skip
+CAPTION_TAGS: frozenset[str] = frozenset({"caption", "figcaption"})
 # containers removed when a removal leaves them with nothing inside
 _EMPTYABLE = frozenset({"blockquote", "div", "dl", "figure", "li", "ol", "ul", "p", "em", "i", "strong", "b", "span"})
 _SEPARATOR = re.compile(r"^[\s*—–\-_~•·#=+.|/\\]*$")
@@ -61,15 +62,21 @@ def clean_body(raw: str | None, base: str | None = None, rules: object | None = 
         html = _drop_selectors(html, selectors)
     html = sanitize(html, base)
     scanned: list[tuple[Block, Verdict]] = []
+    verdicts: dict[Block, Verdict] = {}  # a later pass sees mostly the same paragraphs: scan each once
     for _ in range(MAX_PASSES):
-        out = _clean_pass(html, patterns, scanned)
+        out = _clean_pass(html, patterns, scanned, verdicts)
         if out == html:
             break
         html = out
     return Body(html, html_to_text(html), findings(scanned))
 
 
-def _clean_pass(html: str, patterns: Sequence[re.Pattern[str]], scanned: list[tuple[Block, Verdict]]) -> str:
+def _clean_pass(
+    html: str,
+    patterns: Sequence[re.Pattern[str]],
+    scanned: list[tuple[Block, Verdict]],
+    verdicts: dict[Block, Verdict] | None = None,
+) -> str:
     """One pass over sanitized HTML: paragraphs scanned and removed, the end trimmed, sanitized again."""
     root = _parse(html)
     if root is None:
@@ -77,7 +84,9 @@ def _clean_pass(html: str, patterns: Sequence[re.Pattern[str]], scanned: list[tu
     _wrap_inline_runs(root)
     index = 0
     for element in _leaf_blocks(root):
-        text = collapse(element.text_content())
+        if element.tag in CAPTION_TAGS:  # a caption credits an image, never the article
+            continue
+        text = collapse(_text_of(element))
         if not text and element.find(".//a") is None:
             continue
         links = tuple(
@@ -85,15 +94,92 @@ def _clean_pass(html: str, patterns: Sequence[re.Pattern[str]], scanned: list[tu
         )
         block = Block(text, links, index)
         index += 1
-        verdict = scan_block(block)
+        verdict = verdicts.get(block) if verdicts is not None else None
+        if verdict is None:
+            verdict = scan_block(block)  # pure: the same paragraph always gets the same verdict
+            if verdicts is not None:
+                verdicts[block] = verdict
         if not verdict.remove and any(p.search(text) for p in patterns):
             verdict = Verdict(True, verdict.hits, verdict.license_badge)
         if verdict.remove:
             scanned.append((block, verdict))
             _remove(element, root)
+        elif element.find("br") is not None:
+            _clean_lines(element, block.index, scanned)
+            if not _has_content(element):
+                _remove(element, root)
     _strip_placeholders(root)
     _trim(root)
     return sanitize(_serialize(root))
+
+
+def _text_of(element: lxml.html.HtmlElement) -> str:
+    """The text of an element, a line break counted as a space ("ships.<br>This" → "ships. This")."""
+    if element.tag == "br":
+        return " "
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child, lxml.html.HtmlElement):
+            parts.append(_text_of(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _lines(element: lxml.html.HtmlElement) -> tuple[list[list[lxml.html.HtmlElement]], list[lxml.html.HtmlElement]]:
+    """The children of a paragraph split at its ``<br>`` children: (lines, the ``<br>`` between them)."""
+    lines: list[list[lxml.html.HtmlElement]] = [[]]
+    breaks: list[lxml.html.HtmlElement] = []
+    for child in element:
+        if child.tag == "br":
+            breaks.append(child)
+            lines.append([])
+        else:
+            lines[-1].append(child)
+    return lines, breaks
+
+
+def _line_text(element: lxml.html.HtmlElement, lines: list[list[lxml.html.HtmlElement]],
+               breaks: list[lxml.html.HtmlElement], k: int) -> str:
+    parts = [(element.text if k == 0 else breaks[k - 1].tail) or ""]
+    for child in lines[k]:
+        parts.append(_text_of(child) + (child.tail or ""))
+    return collapse("".join(parts))
+
+
+def _clean_lines(element: lxml.html.HtmlElement, index: int, scanned: list[tuple[Block, Verdict]]) -> None:
+    """Lines of a kept paragraph (split at ``<br>``) that are notices: an italic footer line,
+    a byline above the first sentence. Each is read and removed on its own."""
+    k = len(_lines(element)[0]) - 1
+    while k >= 0:
+        lines, breaks = _lines(element)
+        if len(lines) < 2 or k >= len(lines):
+            return
+        text = _line_text(element, lines, breaks, k)
+        if text:
+            links = tuple(
+                (collapse(a.text_content()), a.get("href", ""))
+                for child in lines[k] for a in child.iter("a") if a.get("href")
+            )
+            block = Block(text, links, index)
+            verdict = scan_block(block)
+            if verdict.remove:
+                scanned.append((block, verdict))
+                _remove_line(element, lines, breaks, k)
+        k -= 1
+
+
+def _remove_line(element: lxml.html.HtmlElement, lines: list[list[lxml.html.HtmlElement]],
+                 breaks: list[lxml.html.HtmlElement], k: int) -> None:
+    for child in lines[k]:
+        child.tail = None
+        element.remove(child)
+    if k == 0:
+        element.text = breaks[0].tail
+        breaks[0].tail = None
+        element.remove(breaks[0])
+    else:
+        breaks[k - 1].tail = None
+        element.remove(breaks[k - 1])
 
 
 def _compile(patterns: Sequence[str]) -> list[re.Pattern[str]]:

@@ -78,7 +78,9 @@ def _normalize(entry: ParsedEntry, feed: ParsedFeed, source: SourceConfig) -> No
     ]
     if entry.source is not None:
         levels.append(claim_from_raw(entry.source.rights))
-    else:  # RFC 4287 §4.2.10: an entry without rights inherits the feed's (not an aggregator's, for a copy)
+    if decision.is_original:
+        # RFC 4287 §4.2.10: an entry without rights inherits the feed's; a republisher's feed-level
+        # rights cover its compilation, not the articles it copies
         levels.append(claim_from_raw(feed.rights))
     levels.append(found.rights)
     rights = combine(levels)

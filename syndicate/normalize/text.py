@@ -28,7 +28,7 @@ def strip_controls(text: str) -> str:
 
 def collapse(text: str) -> str:
     """Whitespace (including non-breaking spaces) collapsed to single spaces, ends stripped."""
-    return _WS.sub(" ", text.replace("\u00a0", " ")).strip()
+    return " ".join(text.split())  # str.split() splits on exactly what \s matches (U+00A0 included)
 
 
 def html_to_text(markup: str) -> str:
@@ -39,13 +39,14 @@ def html_to_text(markup: str) -> str:
 
 
 def clean_line(value: str | None) -> str:
-    """A one-line plain-text field (title, name, tag): entities decoded, tags dropped, collapsed."""
+    """A one-line plain-text field (title, name, tag): control characters out, whitespace collapsed.
+
+    The parse stage already gives these as plain text, so ``<`` and ``&`` are kept as
+    written ("x < y", "AT&T").
+    """
     if not value:
         return ""
-    text = strip_controls(value)
-    if "<" in text or "&" in text:
-        text = html_to_text(text)
-    return collapse(text)
+    return collapse(strip_controls(value))
 
 
 def truncate(text: str, limit: int) -> str:

@@ -56,6 +56,7 @@ TRACKING_PREFIXES: tuple[str, ...] = ("pk_", "utm_")
 SAFE_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
 
 _SPACE = re.compile(r"\s+")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufeff]")
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
 
 
@@ -93,6 +94,7 @@ def clean_url(url: str | None, base: str | None = None) -> str | None:
     """
     if not url:
         return None
+    url = _CONTROL.sub("", url)
     text = _SPACE.sub("", url) if "\n" in url or "\t" in url else url.strip()
     if not text:
         return None

@@ -143,6 +143,7 @@ def entry_to_json(entry: NormalizedEntry) -> dict[str, Any]:
         "raw_hash": entry.raw_hash,
         "content_hash": entry.content_hash,
         "is_original": entry.is_original,
+        "rights_configured": entry.rights_configured,
     }
 
 
@@ -165,6 +166,7 @@ def entry_from_json(data: Mapping[str, Any]) -> NormalizedEntry:
         raw_hash=data.get("raw_hash") or "",
         content_hash=data.get("content_hash") or "",
         is_original=bool(data.get("is_original")),
+        rights_configured=bool(data.get("rights_configured")),
     )
 
 

@@ -102,3 +102,39 @@ def check(article: Article, expect: dict[str, Any]) -> list[str]:
         if got != want:
             problems.append(f"{key}: got {got!r}, want {want!r}")
     return problems
+
+
+# ---------------------------------------------------------------------------
+# builders for unit tests
+# ---------------------------------------------------------------------------
+
+
+def make_feed(**fields: Any) -> Any:
+    from syndicate.models import ParsedFeed
+
+    values: dict[str, Any] = {"format": "rss20", "title": "Harbor Times", "link": "https://harbortimes.example/"}
+    values.update(fields)
+    return ParsedFeed(**values)
+
+
+def make_entry(**fields: Any) -> Any:
+    from datetime import UTC, datetime
+
+    from syndicate.models import ParsedEntry, Person
+
+    values: dict[str, Any] = {
+        "guid": "ht-1",
+        "title": "Harbor strike enters third week",
+        "link": "https://harbortimes.example/news/strike",
+        "published": datetime(2025, 3, 14, 8, 0, tzinfo=UTC),
+        "authors": (Person("Tom Reyes"),),
+        "content_html": "<p>Dock workers rejected the latest offer on Thursday, the union said.</p>",
+    }
+    values.update(fields)
+    return ParsedEntry(**values)
+
+
+def make_source(**fields: Any) -> SourceConfig:
+    values: dict[str, Any] = {"name": "harbor", "url": "https://harbortimes.example/rss"}
+    values.update(fields)
+    return SourceConfig.model_validate(values)

@@ -27,3 +27,16 @@ def test_merged_article_is_the_same_in_any_order() -> None:
     first = ingest(SHARED, feeds)[0]
     second = ingest(SHARED, feeds[::-1])[0]
     assert first == second
+
+
+def test_global_research_notices_are_split_by_kind_without_placeholders() -> None:
+    article = ingest(SHARED, ["global-research.rss"])[0]
+    kinds = [n.kind for n in article.rights.notices]
+    assert sorted(kinds) == ["disclaimer", "fair-use", "permission"]
+    by_kind = {n.kind: n.text for n in article.rights.notices}
+    assert by_kind["disclaimer"].startswith("Disclaimer:") and "grants permission" not in by_kind["disclaimer"]
+    assert by_kind["permission"].startswith("The Centre of Research on Globalization grants permission")
+    assert "email" not in by_kind["permission"]
+    assert article.rights.license == "permission"
+    assert article.attribution.republishers[0].name == "Global Research"
+    assert article.attribution.original_author == "South Front"
