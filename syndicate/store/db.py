@@ -70,8 +70,26 @@ def alembic_config(engine: Engine | None = None) -> Any:
     return cfg
 
 
+def head_revision() -> str:
+    """The newest migration's revision id (migrations are named ``NNNN_description.py``, revision ``NNNN``)."""
+    names = [p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py")]
+    return max(names)
+
+
+def _at_head(engine: Engine) -> bool:
+    """A cheap check that spares importing Alembic on every start when nothing is to be done."""
+    try:
+        with engine.connect() as connection:
+            found = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    except Exception:
+        return False
+    return found == head_revision()
+
+
 def upgrade_schema(engine: Engine) -> None:
     """Run every migration not yet applied (``syndicate db upgrade``)."""
+    if _at_head(engine):
+        return
     from alembic import command
 
     with _upgrade_lock:
