@@ -30,7 +30,7 @@ def build_app(ctx: Context, *, daemon: Any = None) -> Any:
             extra["/websub/"] = callback_app(ctx, daemon)
         except ImportError:
             pass
-    return make_app(
+    app = make_app(
         config.feeds_dir,
         hubs=config.syndicate.hubs,
         base_url=config.syndicate.base_url,
@@ -39,3 +39,8 @@ def build_app(ctx: Context, *, daemon: Any = None) -> Any:
         metrics=metrics,
         extra_routes=extra or None,
     )
+    if config.syndicate.serve.from_database:  # scale-out: stateless instances answer from the documents table
+        from syndicate.distributed.serving import serve_from_database
+
+        serve_from_database(app, ctx.engine)
+    return app

@@ -8,6 +8,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from syndicate import redact
 from syndicate.pipeline.context import Context
 from syndicate.store.articles import count_articles
 from syndicate.store.sources import all_sources
@@ -38,8 +39,8 @@ def collect_status(ctx: Context) -> dict[str, Any]:
         sources.append(
             {
                 "name": name,
-                "url": row.url,
-                "moved_from": row.moved_from,
+                "url": redact.scrub(row.url),  # a token in a feed URL's query stays private
+                "moved_from": redact.scrub(row.moved_from) if row.moved_from else None,
                 "last_fetch": row.last_fetch_at.isoformat() if row.last_fetch_at else None,
                 "last_success": row.last_success_at.isoformat() if row.last_success_at else None,
                 "status": (row.disabled_reason and "disabled") or row.last_status,

@@ -4,6 +4,11 @@ Fetching runs on a bounded thread pool (network-bound), processing on a process
 pool when there is enough to do (CPU-bound), and every database write happens on
 the calling thread, in one short transaction per source. A failing source is
 recorded and the pass goes on.
+
+The stages are public functions shared with the Celery executor
+(:mod:`syndicate.distributed`), so both run the same logic: :func:`select_sources`,
+:func:`fetch_source`, :func:`process_job` (+ ``process_feed``), :func:`record_source`
+(record the fetch, ingest, report) and :meth:`PassSummary.add_source`.
 """
 
 from __future__ import annotations
@@ -57,6 +62,15 @@ class PassSummary:
     deliveries: Any = None  # crosspost.DeliverySummary
     plan: list[Any] = field(default_factory=list)  # dry-run: crosspost.PlannedAction
     changed_ids: list[str] = field(default_factory=list)
+
+    def add_source(self, done: SourceOutcome) -> None:
+        """Count one source's outcome into the pass (the same for every executor)."""
+        self.sources.append(done.report)
+        self.new += done.new
+        self.updated += done.updated
+        self.unchanged += done.unchanged
+        self.withdrawn += done.withdrawn
+        self.changed_ids.extend(done.changed_ids)
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.sources if s.status == status)
@@ -114,16 +128,7 @@ def run_pass(
     config = ctx.config
     now = datetime.now(UTC)
     summary = PassSummary(started_at=now)
-    source_store.sync_sources(ctx.engine, config)
-    rows = source_store.all_sources(ctx.engine)
-    names = source_store.due_sources(config, rows, now, force=force or bool(only))
-    if only:
-        unknown = [n for n in only if n not in {s.name for s in config.source}]
-        if unknown:
-            from syndicate.errors import ConfigError
-
-            raise ConfigError(f"{config.path}: no source named {unknown[0]!r}")
-        names = [n for n in names if n in only]
+    names, rows = select_sources(ctx, now, only=only, force=force)
     if on_start:
         on_start(len(names))
     if names:
@@ -142,6 +147,24 @@ def run_pass(
     return summary
 
 
+def select_sources(
+    ctx: Context, now: datetime, *, only: list[str] | None = None, force: bool = False
+) -> tuple[list[str], dict[str, source_store.SourceRow]]:
+    """The sources a pass fetches (due ones, or ``only`` those), and their stored rows."""
+    config = ctx.config
+    source_store.sync_sources(ctx.engine, config)
+    rows = source_store.all_sources(ctx.engine)
+    names = source_store.due_sources(config, rows, now, force=force or bool(only))
+    if only:
+        unknown = [n for n in only if n not in {s.name for s in config.source}]
+        if unknown:
+            from syndicate.errors import ConfigError
+
+            raise ConfigError(f"{config.path}: no source named {unknown[0]!r}")
+        names = [n for n in names if n in only]
+    return names, rows
+
+
 def _ingest_sources(
     ctx: Context,
     names: list[str],
@@ -157,14 +180,23 @@ def _ingest_sources(
         with ThreadPoolExecutor(max_workers=config.syndicate.fetch_workers, thread_name_prefix="fetch") as fetch_pool:
             with _process_executor(config, len(names)) as process_pool:
                 fetches: dict[Future[FetchResult], SourceConfig] = {}
-                for name in names:
-                    source = by_name[name]
-                    row = rows.get(name)
-                    state = row.state if row else SourceState(name=name, url=source.url)
-                    path = config.source_path(source) if source.is_file else None
-                    fetches[fetch_pool.submit(fetcher.fetch, source, state, path=path)] = source
+                pending: set[Future[Any]] = set()
+                # a window of sources in flight (fetched bodies waiting for a worker included): memory stays flat
+                queue = iter(names)
+                window = _in_flight_window(config)
+
+                def submit_fetches() -> None:
+                    while len(pending) < window:
+                        name = next(queue, None)
+                        if name is None:
+                            return
+                        source = by_name[name]
+                        future = fetch_pool.submit(fetch_source, fetcher, config, source, rows.get(name))
+                        fetches[future] = source
+                        pending.add(future)
+
+                submit_fetches()
                 processing: dict[Future[ProcessOutcome], tuple[SourceConfig, FetchResult]] = {}
-                pending: set[Future[Any]] = set(fetches)
                 while pending:
                     if should_stop is not None and should_stop():
                         for future in list(pending):
@@ -173,20 +205,15 @@ def _ingest_sources(
                                 fetches.pop(future)  # type: ignore[call-overload]
                         if not pending:
                             break
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED, timeout=1.0)
+                        queue = iter(())  # no new fetch starts
+                    done, not_done = wait(pending, return_when=FIRST_COMPLETED, timeout=1.0)
+                    pending.intersection_update(not_done)
                     for future in done:
                         if future in fetches:
                             source = fetches.pop(future)  # type: ignore[arg-type]
                             result: FetchResult = future.result()
-                            if result.status == "ok" and result.body is not None:
-                                job = ProcessJob(
-                                    source=source,
-                                    url=result.final_url or result.url,
-                                    body=result.body,
-                                    headers=result.headers,
-                                    known=article_store.known_hashes(ctx.engine, source.name),
-                                    now=datetime.now(UTC),
-                                )
+                            job = process_job(ctx, source, result)
+                            if job is not None:
                                 processed = _submit(process_pool, job)
                                 processing[processed] = (source, result)
                                 pending.add(processed)
@@ -195,8 +222,15 @@ def _ingest_sources(
                         else:
                             source, result = processing.pop(future)  # type: ignore[arg-type]
                             _finish(ctx, source, result, future.result(), summary, progress)
+                    submit_fetches()
     finally:
         fetcher.close()
+
+
+def _in_flight_window(config: Config) -> int:
+    """How many sources may be between "fetch submitted" and "recorded" at once."""
+    workers = config.syndicate.process_workers or (os.cpu_count() or 1)
+    return config.syndicate.fetch_workers + 2 * workers + 2
 
 
 def _submit(pool: Executor | None, job: ProcessJob) -> Future[ProcessOutcome]:
@@ -223,19 +257,66 @@ def _process_executor(config: Config, jobs: int) -> Iterator[Executor | None]:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _finish(
-    ctx: Context,
-    source: SourceConfig,
-    result: FetchResult,
-    outcome: ProcessOutcome | None,
-    summary: PassSummary,
-    progress: ProgressCallback | None,
-) -> None:
+def fetch_source(
+    fetcher: Fetcher, config: Config, source: SourceConfig, row: source_store.SourceRow | None
+) -> FetchResult:
+    """Stage 1 (network): fetch one source with the validators the store remembers."""
+    state = row.state if row else SourceState(name=source.name, url=source.url)
+    path = config.source_path(source) if source.is_file else None
+    return fetcher.fetch(source, state, path=path)
+
+
+def process_job(ctx: Context, source: SourceConfig, result: FetchResult) -> ProcessJob | None:
+    """What stage 2 (CPU) needs for a fetched document; None when there is nothing to parse."""
+    if result.status != "ok" or result.body is None:
+        return None
+    return ProcessJob(
+        source=source,
+        url=result.final_url or result.url,
+        body=result.body,
+        headers=result.headers,
+        known=article_store.known_hashes(ctx.engine, source.name),
+        now=datetime.now(UTC),
+    )
+
+
+@dataclass
+class SourceOutcome:
+    """What stage 3 did for one source: its report and the article counts (picklable)."""
+
+    report: SourceReport
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    withdrawn: int = 0
+    changed_ids: list[str] = field(default_factory=list)
+
+
+def record_source(
+    ctx: Context, source: SourceConfig, result: FetchResult, outcome: ProcessOutcome | None
+) -> SourceOutcome:
+    """Stage 3 (database), shared by every executor: record the fetch, ingest the entries, report.
+
+    Idempotent: ingesting the same entries again changes nothing (copies are matched by GUID and
+    raw hash), so a task redone after a lost worker is harmless.
+    """
     now = datetime.now(UTC)
     report = SourceReport(name=source.name, status=result.status, http_status=result.http_status, error=result.error)
+    done = SourceOutcome(report=report)
     parse_error = outcome.error if outcome is not None else None
     if parse_error:
         report.status, report.error = "error", parse_error
+    # entries first, validators (ETag, Last-Modified) after: a death in between refetches and
+    # re-ingests (harmless), where the other order would make the next fetch a 304 that hides them
+    if outcome is not None and outcome.feed is not None:
+        ingested = article_store.ingest(
+            ctx.engine, source.name, outcome.entries, now, tombstones=outcome.feed.tombstones
+        )
+        report.new, report.updated = ingested.new, ingested.updated
+        done.new, done.updated = ingested.new, ingested.updated
+        done.unchanged = ingested.unchanged + outcome.skipped
+        done.withdrawn = ingested.withdrawn
+        done.changed_ids = list(ingested.changed_ids)
     source_store.record_fetch(
         ctx.engine,
         ctx.config,
@@ -248,20 +329,22 @@ def _finish(
     )
     if result.final_url and result.final_url != result.url:
         report.moved_to = result.final_url
-    if outcome is not None and outcome.feed is not None:
-        ingested = article_store.ingest(
-            ctx.engine, source.name, outcome.entries, now, tombstones=outcome.feed.tombstones
-        )
-        report.new, report.updated = ingested.new, ingested.updated
-        summary.new += ingested.new
-        summary.updated += ingested.updated
-        summary.unchanged += ingested.unchanged + outcome.skipped
-        summary.withdrawn += ingested.withdrawn
-        summary.changed_ids.extend(ingested.changed_ids)
     _log_source(report)
-    summary.sources.append(report)
+    return done
+
+
+def _finish(
+    ctx: Context,
+    source: SourceConfig,
+    result: FetchResult,
+    outcome: ProcessOutcome | None,
+    summary: PassSummary,
+    progress: ProgressCallback | None,
+) -> None:
+    done = record_source(ctx, source, result, outcome)
+    summary.add_source(done)
     if progress:
-        progress(report)
+        progress(done.report)
 
 
 def _log_source(report: SourceReport) -> None:

@@ -7,7 +7,8 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, insert, update
+from sqlalchemy.exc import IntegrityError
 
 from syndicate.config import Config, OutputConfig
 from syndicate.models import Article
@@ -105,10 +106,13 @@ def _store_document(engine: Engine, path: str, fmt: str, data: bytes) -> None:
     etag = '"' + hashlib.blake2b(data, digest_size=16).hexdigest() + '"'
     values = {"body": data, "etag": etag, "content_type": CONTENT_TYPES[fmt], "updated_at": datetime.now(UTC)}
     with engine.begin() as conn:
-        if conn.execute(select(documents.c.path).where(documents.c.path == path)).first():
+        if conn.execute(update(documents).where(documents.c.path == path).values(**values)).rowcount:
+            return
+        try:  # two renders on two workers may store a new document at the same moment
+            with conn.begin_nested():
+                conn.execute(insert(documents).values(path=path, **values))
+        except IntegrityError:
             conn.execute(update(documents).where(documents.c.path == path).values(**values))
-        else:
-            conn.execute(insert(documents).values(path=path, **values))
 
 
 def select_for(ctx: Context, output: OutputConfig) -> list[Article]:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, select, update
+from sqlalchemy.exc import IntegrityError
 
 from syndicate import redact
 from syndicate.config import Config, SourceConfig
@@ -86,11 +87,15 @@ def sync_sources(engine: Engine, config: Config) -> None:
             url = _fetch_url(config, source)
             row = existing.get(source.name)
             if row is None:
-                conn.execute(
-                    sources.insert().values(
-                        name=source.name, config_url=url, url=url, consecutive_failures=0, entries_seen=0
-                    )
-                )
+                try:  # another process (a scheduler, a sync) may add it at the same moment
+                    with conn.begin_nested():
+                        conn.execute(
+                            sources.insert().values(
+                                name=source.name, config_url=url, url=url, consecutive_failures=0, entries_seen=0
+                            )
+                        )
+                except IntegrityError:
+                    pass
             elif row.config_url != url:
                 conn.execute(
                     update(sources)

@@ -1,0 +1,182 @@
+"""``syndicate sync`` with ``executor = "celery"``: enqueue one pass on the workers and wait for it.
+
+The pass has the local pass's shape and the same summary: every selected source's
+``fetch → process`` chain, then ``render``, then one ``deliver`` task per enabled target
+(plan + deliver for that target, in parallel). A dry run previews the crossposts here, as
+the local pass does.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from celery import chain
+from celery.result import AsyncResult
+
+from syndicate.distributed import wire
+from syndicate.distributed.app import configure
+from syndicate.errors import SyndicateError
+from syndicate.pipeline.context import Context
+from syndicate.pipeline.passes import PassSummary, SourceOutcome, SourceReport, select_sources
+from syndicate.redact import scrub
+
+log = logging.getLogger("syndicate.distributed")
+
+POLL = 0.1  # seconds between looks at the results
+LIVENESS = 30.0  # seconds without progress before asking whether any worker is alive
+
+
+class NoWorkersError(SyndicateError):
+    """No worker answers: the pass would wait for ever."""
+
+
+def enqueue_source(name: str) -> AsyncResult:
+    """The ``fetch → process`` chain of one source; its result is the source's SourceOutcome."""
+    from syndicate.distributed import tasks
+
+    return chain(tasks.fetch.si(name), tasks.process.s()).apply_async()
+
+
+def enqueue_render() -> AsyncResult:
+    from syndicate.distributed import tasks
+
+    return tasks.render.si().apply_async()
+
+
+def enqueue_deliver(target: str, budget: float | None = None) -> AsyncResult:
+    from syndicate.distributed import tasks
+
+    return tasks.deliver.si(target, budget).apply_async()
+
+
+def ensure_workers(app: Any, *, timeout: float = 3.0) -> int:
+    """Whether a worker answers a ping (the first answer ends the wait); raises NoWorkersError when none does."""
+    try:
+        replies = app.control.ping(timeout=timeout, limit=1) or []
+    except Exception as exc:  # the broker itself is down
+        raise NoWorkersError(f"broker: cannot reach {_broker(app)}: {type(exc).__name__}: {exc}") from None
+    if not replies:
+        raise NoWorkersError(
+            f"no syndicate worker answers on {_broker(app)}; start one with `syndicate worker --config FILE`"
+        )
+    return len(replies)
+
+
+def _broker(app: Any) -> str:
+    url = str(app.conf.broker_url or "")
+    return scrub(url.split("@")[-1] if "@" in url else url)
+
+
+@dataclass
+class _Waiting:
+    key: str
+    result: AsyncResult
+
+
+def wait_all(
+    app: Any, pending: Mapping[str, AsyncResult], on_done: Callable[[str, Any, BaseException | None], None]
+) -> None:
+    """Wait until every result is in; ``on_done(key, value, error)`` for each as it arrives."""
+    waiting = [_Waiting(k, r) for k, r in pending.items()]
+    last_progress = time.monotonic()
+    while waiting:
+        still: list[_Waiting] = []
+        for item in waiting:
+            failed_parent = item.result.parent is not None and item.result.parent.failed()
+            if item.result.ready() or failed_parent:
+                error: BaseException | None = None
+                value: Any = None
+                try:
+                    if failed_parent:
+                        item.result.parent.get(propagate=True, disable_sync_subtasks=False)
+                    value = item.result.get(propagate=True, disable_sync_subtasks=False)
+                except Exception as exc:  # a task crashed: report it, keep the pass going
+                    error = exc
+                on_done(item.key, value, error)
+                last_progress = time.monotonic()
+            else:
+                still.append(item)
+        waiting = still
+        if waiting:
+            if time.monotonic() - last_progress > LIVENESS:
+                ensure_workers(app)
+                last_progress = time.monotonic()
+            time.sleep(POLL)
+
+
+def run_pass_on_workers(
+    ctx: Context,
+    *,
+    only: list[str] | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+    progress: Callable[[SourceReport], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> PassSummary:
+    """One pass on the workers; the same PassSummary (and so the same output and exit code) as a local pass."""
+    config = ctx.config
+    app = configure(config)
+    ensure_workers(app)
+    now = datetime.now(UTC)
+    summary = PassSummary(started_at=now)
+    names, _rows = select_sources(ctx, now, only=only, force=force)
+    if on_start:
+        on_start(len(names))
+
+    def source_done(name: str, value: Any, error: BaseException | None) -> None:
+        if error is None and isinstance(value, dict):
+            value = wire.outcome_from_wire(value)
+        if error is not None or not isinstance(value, SourceOutcome):
+            message = scrub(f"worker: {type(error).__name__}: {error}" if error else "worker: no result")
+            value = SourceOutcome(report=SourceReport(name=name, status="error", error=message.splitlines()[0]))
+        summary.add_source(value)
+        if progress:
+            progress(value.report)
+
+    wait_all(app, {name: enqueue_source(name) for name in names}, source_done)
+    summary.sources.sort(key=lambda report: names.index(report.name))
+
+    def rendered(_key: str, value: Any, error: BaseException | None) -> None:
+        if error is not None:
+            summary.outputs.errors.append(scrub(f"render: {type(error).__name__}: {error}").splitlines()[0])
+        else:
+            summary.outputs = wire.render_from_wire(value)
+
+    wait_all(app, {"render": enqueue_render()}, rendered)
+    if config.target:
+        from syndicate import crosspost as xp
+
+        if dry_run:
+            summary.plan = xp.preview(ctx.engine, config, now=datetime.now(UTC))
+        else:
+            summary.deliveries = _deliver_everywhere(app, ctx, xp)
+    summary.finished_at = datetime.now(UTC)
+    return summary
+
+
+def _deliver_everywhere(app: Any, ctx: Context, xp: Any) -> Any:
+    from syndicate.crosspost.planner import enabled_targets
+
+    total = xp.DeliverySummary()
+
+    def delivered(target: str, value: Any, error: BaseException | None) -> None:
+        if error is not None:
+            total.errors.append(scrub(f"{target}: worker: {type(error).__name__}: {error}").splitlines()[0])
+            return
+        merge_deliveries(total, wire.deliveries_from_wire(value))
+
+    wait_all(app, {t.name: enqueue_deliver(t.name) for t in enabled_targets(ctx.config)}, delivered)
+    return total
+
+
+def merge_deliveries(total: Any, part: Any) -> None:
+    """Add one target's DeliverySummary to the pass's (every count is per target, so they add up)."""
+    for name in ("delivered", "updated", "deleted", "failed", "blocked", "held", "pending", "reconciled",
+                 "rate_limited"):
+        setattr(total, name, getattr(total, name) + getattr(part, name))
+    total.errors.extend(part.errors)

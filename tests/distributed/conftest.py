@@ -1,0 +1,58 @@
+"""Fixtures for the scale-out tests: real PostgreSQL and Redis (skipped when absent), a webhook
+receiver, the real WordPress when ../shared/tools is there."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from tests.distributed.receiver import WebhookReceiver
+from tests.distributed.services import create_database, reserve_redis_db, wordpress
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    made = create_database()
+    if made is None:
+        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432 (CI starts it); skipping the scale-out test")
+    url, drop = made
+    try:
+        yield url
+    finally:
+        from sqlalchemy import create_engine
+
+        create_engine(url).dispose()
+        drop()
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    reserved = reserve_redis_db()
+    if reserved is None:
+        pytest.skip("Redis is not reachable on 127.0.0.1:6379 (or has no free database); skipping")
+    url, release = reserved
+    try:
+        yield url
+    finally:
+        release()
+
+
+@pytest.fixture(scope="session")
+def run_token() -> str:
+    """Different in every test session (WordPress keeps posts), the same within one."""
+    return "r" + uuid.uuid4().hex[:8]
+
+
+@pytest.fixture
+def receiver() -> Iterator[WebhookReceiver]:
+    server = WebhookReceiver()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def wp() -> dict[str, str] | None:
+    """The real WordPress when ../shared/tools is there, else None (that part of the test is skipped)."""
+    return wordpress()
