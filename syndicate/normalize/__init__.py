@@ -18,7 +18,7 @@ __all__ = ["normalize_entry"]
 
 
 def normalize_entry(entry: ParsedEntry, feed: ParsedFeed, source: SourceConfig) -> NormalizedEntry:
-    """Clean and understand one copy of an article; pure, never raises (see docs/attribution.md)."""
+    """Clean and understand one copy of an article; pure, never raises (see the README, "Attribution and rights")."""
     from syndicate.normalize.entry import normalize_entry as normalize
 
     return normalize(entry, feed, source)

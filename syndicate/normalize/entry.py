@@ -26,7 +26,7 @@ UNTITLED = "(untitled)"
 
 
 def normalize_entry(entry: ParsedEntry, feed: ParsedFeed, source: SourceConfig) -> NormalizedEntry:
-    """Clean and understand one copy of an article (see docs/attribution.md)."""
+    """Clean and understand one copy of an article (see the README, "Attribution and rights")."""
     try:
         return _normalize(entry, feed, source)
     except Exception:  # a bug must not stop the other entries of the pass
