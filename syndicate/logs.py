@@ -51,3 +51,6 @@ def setup_logging(fmt: str = "text", verbosity: int = 0) -> None:
     root.addHandler(handler)
     root.setLevel(level)
     root.propagate = False
+    # a pass outlasting a tick is normal: APScheduler's "skipped: maximum number of running
+    # instances reached" is not news for the operator
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)

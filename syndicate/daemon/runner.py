@@ -12,11 +12,9 @@ the configuration between ticks. With ``executor = "celery"`` ``run`` is the sch
 from __future__ import annotations
 
 import logging
-import signal
 import threading
 import time
 from datetime import UTC, datetime, timedelta
-from types import FrameType
 from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor as APThreadPool
@@ -24,6 +22,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from syndicate.config import load_config
 from syndicate.daemon.lease import Lease, describe_holder
+from syndicate.daemon.signals import install_signals
 from syndicate.errors import LockedError, SyndicateError
 from syndicate.pipeline.context import Context
 
@@ -138,18 +137,11 @@ class Daemon:
     # -- signals ----------------------------------------------------------------------
 
     def install_signals(self) -> None:
-        def stop(signum: int, _frame: FrameType | None) -> None:
-            log.warning("received %s, finishing the work in hand", signal.Signals(signum).name)
-            self.stop_event.set()
-
-        def hup(_signum: int, _frame: FrameType | None) -> None:
-            log.warning("received SIGHUP, reloading the configuration")
+        def reload() -> None:
             self.reload_requested.set()
             self.wakeup.set()
 
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGHUP, hup)
+        install_signals(self.stop_event, reload, what="daemon")
 
 
 def run_daemon(

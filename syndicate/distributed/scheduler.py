@@ -19,17 +19,16 @@ ingested by the workers afterwards count as new for them.
 from __future__ import annotations
 
 import logging
-import signal
 import threading
 import time
 from datetime import UTC, datetime, timedelta
-from types import FrameType
 from typing import Any
 
 from sqlalchemy import func, select
 
 from syndicate.config import load_config
 from syndicate.daemon.lease import Lease
+from syndicate.daemon.signals import install_signals
 from syndicate.distributed.app import claim_hold, configure, task_budget
 from syndicate.distributed.client import enqueue_deliver, enqueue_render, enqueue_source
 from syndicate.errors import SyndicateError
@@ -197,16 +196,7 @@ class Scheduler:
             self.stop_event.wait(0.2)
 
     def install_signals(self) -> None:
-        def stop(signum: int, _frame: FrameType | None) -> None:
-            log.warning("received %s, stopping the scheduler", signal.Signals(signum).name)
-            self.stop_event.set()
-
-        def hup(_signum: int, _frame: FrameType | None) -> None:
-            self.reload_requested.set()
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGHUP, hup)
+        install_signals(self.stop_event, self.reload_requested.set, what="scheduler")
 
 
 def run_scheduler(
