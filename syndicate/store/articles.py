@@ -10,6 +10,7 @@ pure :func:`syndicate.dedupe.merge_copies`.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -61,11 +62,156 @@ def ingest(
     result = IngestResult()
     with engine.begin() as conn:
         _lock_keys(conn, entries)
-        for entry in entries:
-            _ingest_one(conn, source, entry, now, result)
+        _ingest_batch(conn, source, entries, now, result)
         for tombstone in tombstones:
             result.withdrawn += _withdraw(conn, source, tombstone.ref, tombstone.when or now)
     return result
+
+
+# -- the batched path ---------------------------------------------------------------
+#
+# Ingesting entry by entry costs ~8 statements each. Most entries of a pass are either
+# unchanged or plainly new (no stored copy with their GUID, no article sharing a key, a
+# free id): those are decided from a few prefetched sets and written with executemany,
+# giving exactly what _ingest_one would have written. Every other entry goes through
+# _ingest_one, after the buffered rows are flushed, so it sees the same database state it
+# would have seen in sequence; the prefetched sets are then read again.
+
+_IN_CHUNK = 500
+
+
+@dataclass
+class _Prefetched:
+    copies: dict[str, list[str]]  # guid -> raw hashes of this source's stored copies with that guid
+    keys: set[str]  # stored article keys among those asked for
+    ids: set[str]  # existing article ids among those asked for
+
+
+@dataclass
+class _Buffer:
+    copies: list[dict[str, Any]] = field(default_factory=list)
+    keys: list[dict[str, Any]] = field(default_factory=list)
+    articles: list[dict[str, Any]] = field(default_factory=list)
+    guids: set[str] = field(default_factory=set)
+    saved_keys: set[str] = field(default_factory=set)
+    ids: set[str] = field(default_factory=set)
+
+    def flush(self, conn: Connection) -> None:
+        if self.copies:
+            conn.execute(insert(copies), self.copies)
+        if self.keys:
+            conn.execute(insert(article_keys), self.keys)
+        if self.articles:
+            conn.execute(insert(articles), self.articles)
+        self.copies, self.keys, self.articles = [], [], []
+
+
+def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
+    for i in range(0, len(values), _IN_CHUNK):
+        yield values[i : i + _IN_CHUNK]
+
+
+def _first_id(entry: NormalizedEntry) -> str:
+    """The id :func:`_new_id` tries first."""
+    seed = entry.url or f"{entry.source}:{entry.guid}"
+    return hashlib.blake2b(f"{seed}#0".encode(), digest_size=10).hexdigest()
+
+
+def _entry_keys(entry: NormalizedEntry) -> tuple[list[str], str | None]:
+    return dedupe.match_keys(entry), dedupe.fuzzy_key(entry)
+
+
+def _prefetch(
+    conn: Connection, source: str, entries: Sequence[NormalizedEntry], keys: Sequence[tuple[list[str], str | None]]
+) -> _Prefetched:
+    guids = sorted({e.guid for e in entries if e.guid is not None})
+    wanted_keys = sorted({k for match, fuzzy in keys for k in (*match, *((fuzzy,) if fuzzy else ()))})
+    ids = sorted({_first_id(e) for e in entries})
+    found = _Prefetched(copies={}, keys=set(), ids=set())
+    for chunk in _chunks(guids):
+        rows = conn.execute(
+            select(copies.c.guid, copies.c.raw_hash).where(and_(copies.c.source == source, copies.c.guid.in_(chunk)))
+        )
+        for row in rows:
+            found.copies.setdefault(row.guid, []).append(row.raw_hash)
+    for chunk in _chunks(wanted_keys):
+        found.keys.update(r.key for r in conn.execute(select(article_keys.c.key).where(article_keys.c.key.in_(chunk))))
+    for chunk in _chunks(ids):
+        found.ids.update(r.id for r in conn.execute(select(articles.c.id).where(articles.c.id.in_(chunk))))
+    return found
+
+
+def _ingest_batch(
+    conn: Connection, source: str, entries: Sequence[NormalizedEntry], now: datetime, result: IngestResult
+) -> None:
+    """The same outcome as ``_ingest_one`` for each entry in order, with far fewer statements."""
+    keys = [_entry_keys(e) for e in entries]
+    buffer = _Buffer()
+    known: _Prefetched | None = None
+    for index, entry in enumerate(entries):
+        if known is None:
+            known = _prefetch(conn, source, entries[index:], keys[index:])
+        match, fuzzy = keys[index]
+        stored = known.copies.get(entry.guid, []) if entry.guid is not None else []
+        in_batch = entry.guid is not None and entry.guid in buffer.guids
+        if len(stored) == 1 and not in_batch and stored[0] == entry.raw_hash:
+            result.unchanged += 1
+            continue
+        article_id = _first_id(entry)
+        taken_keys = known.keys | buffer.saved_keys
+        fresh = (
+            not stored
+            and not in_batch
+            and not any(k in taken_keys for k in match)
+            and not (fuzzy and fuzzy in taken_keys)
+            and article_id not in known.ids
+            and article_id not in buffer.ids
+        )
+        if not fresh:
+            buffer.flush(conn)
+            _ingest_one(conn, source, entry, now, result)
+            known = None  # the database moved on: read the sets again for the rest
+            continue
+        _buffer_new(buffer, article_id, source, entry, match, fuzzy, now)
+        result.new += 1
+        result.changed_ids.append(article_id)
+    buffer.flush(conn)
+
+
+def _buffer_new(
+    buffer: _Buffer,
+    article_id: str,
+    source: str,
+    entry: NormalizedEntry,
+    match: list[str],
+    fuzzy: str | None,
+    now: datetime,
+) -> None:
+    """The rows _save_copy, _save_keys and _recompute write for an entry that starts a new article."""
+    data = entry_to_json(entry)
+    buffer.copies.append(
+        {
+            "article_id": article_id,
+            "source": source,
+            "guid": entry.guid,
+            "url": entry.copy_url,
+            "raw_hash": entry.raw_hash,
+            "entry": data,
+            "seen_at": now,
+        }
+    )
+    saved = {k[:300] for k in (*match, *((fuzzy,) if fuzzy else ()))}
+    buffer.keys.extend({"key": k, "article_id": article_id} for k in sorted(saved))
+    # merged from the copy as it reads back from the JSON column, as _recompute does
+    stored_copy = entry_from_json(json.loads(json.dumps(data)))
+    merged = dedupe.merge_copies(article_id, [stored_copy], now)
+    row = article_to_row(merged)
+    row["sort_at"] = merged.published or now
+    buffer.articles.append({**row, "first_seen": now, "changed_at": now})
+    if entry.guid is not None:
+        buffer.guids.add(entry.guid)
+    buffer.saved_keys |= saved
+    buffer.ids.add(article_id)
 
 
 def _lock_keys(conn: Connection, entries: Sequence[NormalizedEntry]) -> None:

@@ -1,0 +1,147 @@
+"""The recognizer pre-check (attribution/prefilter.py) skips only rows that could not match.
+
+``reference_find_hits`` is find_hits as it was before the pre-check (every row tried on
+every paragraph); the real one must give the same hits on every paragraph we can find:
+the rows' own examples, every paragraph of the attribution test feeds, the farm's
+bodies, and texts with the characters where case-insensitive matching and casefold()
+disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import lxml.html
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from syndicate.attribution import notices, prefilter
+from syndicate.attribution.recognizers import MAX_BLOCK_CHARS, MAX_SENTENCE_CHARS, MAX_WHOLE_CHARS, RECOGNIZERS
+from syndicate.normalize.text import collapse, sentence_spans
+from tests.perf.farm_docs import farm_documents
+
+REPO = Path(__file__).resolve().parents[2]
+ATTRIBUTION_DATA = REPO / "tests" / "data" / "attribution"
+
+
+def reference_find_hits(text: str, *, lead: bool) -> list[notices.Hit]:
+    hits: list[notices.Hit] = []
+    if len(text) > MAX_BLOCK_CHARS:
+        return hits
+    spans = sentence_spans(text)
+    for rec in RECOGNIZERS:
+        if rec.where == "lead" and not lead:
+            continue
+        if rec.scope == "whole" and len(text) > MAX_WHOLE_CHARS:
+            continue
+        if rec.scope == "sentence":
+            for start, end in spans:
+                if end - start > MAX_SENTENCE_CHARS:
+                    continue
+                match = rec.regex.search(text[start:end])
+                if match:
+                    hits.append(notices._hit(rec, match, start, end, text))
+            continue
+        match = rec.regex.search(text)
+        if not match:
+            continue
+        if rec.scope == "block":
+            hits.append(notices._hit(rec, match, 0, len(text), text))
+        elif rec.scope == "rest":
+            start = max((a for a, _ in spans if a <= match.start()), default=0)
+            hits.append(notices._hit(rec, match, start, len(text), text))
+        elif notices._alnum(notices._outside(text, [match.span()])) <= notices.TRIVIAL_REMAINDER:
+            hits.append(notices._hit(rec, match, match.start(), match.end(), text))
+    hits.sort(key=lambda h: (h.start, h.recognizer.name))
+    return hits
+
+
+def _same(text: str) -> None:
+    for lead in (True, False):
+        assert notices.find_hits(text, lead=lead) == reference_find_hits(text, lead=lead), text
+
+
+def _paragraphs(markup: str) -> list[str]:
+    try:
+        root = lxml.html.fragment_fromstring(markup, create_parent="div")
+    except Exception:
+        return []
+    return [t for t in (collapse(el.text_content()) for el in root.iter() if isinstance(el.tag, str)) if t]
+
+
+def test_every_row_has_literals_that_its_example_contains() -> None:
+    for rec in RECOGNIZERS:
+        literals = prefilter.required_literals(rec.regex)
+        assert literals, f"{rec.name}: no literal found (the pre-check would never skip it)"
+        example = getattr(rec, "example", None) or ""
+        if example:
+            assert prefilter.may_match(literals, prefilter.fold(example)), rec.name
+
+
+def test_same_hits_on_the_examples_and_their_variants() -> None:
+    for rec in RECOGNIZERS:
+        example = getattr(rec, "example", "") or ""
+        for text in (example, example.upper(), example.lower(), f"Intro sentence here. {example} More after."):
+            _same(text)
+
+
+def test_same_hits_on_every_paragraph_of_the_attribution_feeds() -> None:
+    count = 0
+    for path in sorted(ATTRIBUTION_DATA.rglob("*")):
+        if not path.is_file() or path.suffix not in (".xml", ".rss", ".atom", ".json", ".html"):
+            continue
+        text = path.read_text("utf-8", errors="replace")
+        for chunk in re.split(r"<!\[CDATA\[|\]\]>", text):
+            for paragraph in _paragraphs(chunk.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")):
+                _same(paragraph)
+                count += 1
+    assert count > 100
+
+
+def test_same_hits_on_farm_bodies() -> None:
+    for _index, _fmt, body in farm_documents(feeds=12, entries=6):
+        for paragraph in _paragraphs(body.decode("utf-8"))[:400]:
+            _same(paragraph)
+
+
+def test_case_folding_corner_cases() -> None:
+    # İ/ı match "i" under re.IGNORECASE; ſ matches "s"; K (Kelvin) matches "k"; ß does not match "ss"
+    for text in (
+        "All R\u0130ghts Reserved.",
+        "All R\u0131ghts Reserved.",
+        "All Rights Re\u017ferved.",
+        "Clic\u212a to share",
+        "ALL RIGHTS RESERVED",
+        "Copyright \u00a9 2024 Stra\u00dfe Media. All rights reserved.",
+        "Thi\u017f article was originally published on Example News.",
+    ):
+        _same(text)
+        _same(f"First. {text}")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [r.example for r in RECOGNIZERS if getattr(r, "example", None)]
+            + ["Plain words here.", "the", "by", "via", "Source:", "©", "(c)", "2024", "İ", "ı", "ſ", "\u212a", " "]
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.booleans(),
+)
+def test_same_hits_on_mixed_texts(parts: list[str], upper: bool) -> None:
+    text = " ".join(parts)
+    _same(text.upper() if upper else text)
+
+
+@pytest.mark.parametrize("pattern", [r"\bfoo(?:bar|baz)+x?", r"(?:a|b)c", r"x*", r"(?-i:Ab)cd", r"[ab]c"])
+def test_required_literals_are_necessary(pattern: str) -> None:
+    regex = re.compile(pattern, re.I)
+    literals = prefilter.required_literals(regex)
+    for text in ("foobarx", "FOOBAZ", "ac", "bc", "xx", "", "Abcd", "ABCD", "cc"):
+        if regex.search(text):
+            assert prefilter.may_match(literals, prefilter.fold(text)), (pattern, text)
