@@ -202,6 +202,31 @@ def via_url(article: Article) -> str | None:
     return None
 
 
+def web_url(value: str | None) -> str | None:
+    """An http(s) URL to link to from a feed; anything else (``javascript:``, ``data:``, relative) is dropped.
+
+    The feed-level URLs of a source (its site, its self link, licence links) come straight from
+    the source's document, so they are checked here, where they enter an output.
+    """
+    text = clean_or_none(value)
+    if not text:
+        return None
+    try:
+        scheme = urlsplit(text.strip()).scheme.lower()
+    except ValueError:
+        return None
+    return text if scheme in ("http", "https") else None
+
+
+def _not_script(value: str | None) -> str | None:
+    """An identifier as given (``tag:``, ``urn:``, a URL), unless it is a script or data URL."""
+    text = clean_or_none(value)
+    return None if text and _SCRIPT_URL.match(text) else text
+
+
+_SCRIPT_URL = re.compile(r"\s*(javascript|vbscript|data|livescript):", re.I)
+
+
 def site_root(url: str | None) -> str | None:
     if not url:
         return None
@@ -217,15 +242,15 @@ def source_facts(article: Article, line: str | None) -> SourceFacts | None:
     original = attribution.original_feed
     publisher = clean_or_none(attribution.original_publisher)
     if original is not None:
-        licenses = [u for u in (clean_or_none(x) for x in original.rights.license_urls) if u]
+        licenses = [u for u in (web_url(x) for x in original.rights.license_urls) if u]
         facts = SourceFacts(
             title=clean_or_none(original.title) or publisher,
-            id=clean_or_none(original.id) or clean_or_none(original.url),
+            id=_not_script(original.id) or web_url(original.url),
             updated=utc(original.updated),
             rights=clean_or_none(original.rights.statement) or line,
-            feed_url=clean_or_none(original.url),
-            site_url=clean_or_none(original.link) or site_root(clean_or_none(attribution.original_url)),
-            license_url=licenses[0] if licenses else clean_or_none(article.rights.license_url),
+            feed_url=web_url(original.url),
+            site_url=web_url(original.link) or site_root(web_url(attribution.original_url)),
+            license_url=licenses[0] if licenses else web_url(article.rights.license_url),
         )
     elif publisher:
         facts = SourceFacts(
@@ -234,8 +259,8 @@ def source_facts(article: Article, line: str | None) -> SourceFacts | None:
             updated=None,
             rights=line,
             feed_url=None,
-            site_url=site_root(clean_or_none(attribution.original_url) or article.url),
-            license_url=clean_or_none(article.rights.license_url),
+            site_url=site_root(web_url(attribution.original_url) or web_url(article.url)),
+            license_url=web_url(article.rights.license_url),
         )
     else:
         return None
@@ -271,7 +296,7 @@ def entry_facts(article: Article, fallback_updated: datetime) -> EntryFacts:
         tags=_unique(article.tags),
         language=language if language and _LANGUAGE_TAG.match(language) else None,
         rights_line=line,
-        license_url=clean_or_none(article.rights.license_url),
+        license_url=web_url(article.rights.license_url),
         via_url=via_url(article),
         publisher=clean_or_none(article.attribution.original_publisher),
         source=source_facts(article, line),

@@ -68,11 +68,9 @@ def render_outputs(ctx: Context, *, force: bool = False) -> RenderSummary:
     for output, names in expand_outputs(config):
         try:
             selected = article_store.articles_for_output(ctx.engine, output, names, limit=output.limit)
-            tombstones = [
-                a
-                for a in article_store.articles_for_output(ctx.engine, output, names, limit=output.limit, deleted=True)
-                if a.deleted_at and a.deleted_at >= tombstone_cutoff
-            ]
+            tombstones = article_store.articles_for_output(
+                ctx.engine, output, names, limit=output.limit, deleted_since=tombstone_cutoff
+            )
         except Exception as exc:  # a database failure for one output must not stop the others
             summary.errors.append(f"output {output.name}: {exc}")
             continue

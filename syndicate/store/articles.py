@@ -415,25 +415,39 @@ def articles_for_output(
     source_names: Iterable[str] | None,
     *,
     limit: int,
-    deleted: bool = False,
+    deleted_since: datetime | None = None,
 ) -> list[Article]:
-    """The newest ``limit`` articles an output shows (or its tombstones with ``deleted=True``).
+    """The newest ``limit`` articles an output shows, or with ``deleted_since`` its tombstones:
+    the articles withdrawn since then, most recently withdrawn first.
 
-    ``source_names`` None means every source. Cost is proportional to ``limit`` (index scan on
-    ``sort_at``, stopping early), not to the database size.
+    ``source_names`` None means every source. Cost is proportional to ``limit`` (an index scan
+    on ``sort_at``, or on ``deleted_at`` for tombstones, stopping early), not to the database size.
     """
-    query = select(articles).order_by(articles.c.sort_at.desc(), articles.c.id)
-    query = query.where(articles.c.deleted_at.is_not(None) if deleted else articles.c.deleted_at.is_(None))
+    if deleted_since is None:
+        query = select(articles).where(articles.c.deleted_at.is_(None))
+        query = query.order_by(articles.c.sort_at.desc(), articles.c.id)
+    else:
+        query = select(articles).where(articles.c.deleted_at >= deleted_since)
+        query = query.order_by(articles.c.deleted_at.desc(), articles.c.id)
     if source_names is not None:
         names = sorted(set(source_names))
         if not names:
             return []
-        query = query.where(articles.c.id.in_(select(copies.c.article_id).where(copies.c.source.in_(names))))
+        # a correlated EXISTS (answered by the (article_id, source) index) lets the database walk
+        # sort_at newest first and stop after `limit` hits; an IN over copies would read them all
+        has_copy = (
+            select(copies.c.id)
+            .where(and_(copies.c.article_id == articles.c.id, copies.c.source.in_(names)))
+            .exists()
+        )
+        query = query.where(has_copy)
     found: list[Article] = []
     offset = 0
+    # without filters applied here every row counts: read exactly `limit`
+    batch_size = max(_SCAN_BATCH, limit) if (output.tags or output.authors or output.languages) else limit
     with engine.connect() as conn:
         while len(found) < limit:
-            batch = conn.execute(query.limit(max(_SCAN_BATCH, limit)).offset(offset)).all()
+            batch = conn.execute(query.limit(batch_size).offset(offset)).all()
             if not batch:
                 break
             offset += len(batch)

@@ -80,6 +80,7 @@ articles = Table(
     Column("deleted_at", TZ),
     Index("ix_articles_sort", "sort_at"),
     Index("ix_articles_changed", "changed_at"),
+    Index("ix_articles_deleted", "deleted_at", "sort_at"),
 )
 
 # One row per (article, source): the copy as that source carries it, normalized.
