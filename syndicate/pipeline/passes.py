@@ -13,6 +13,7 @@ The stages are public functions shared with the Celery executor
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from collections.abc import Callable, Iterator
@@ -261,7 +262,8 @@ def fetch_source(
     fetcher: Fetcher, config: Config, source: SourceConfig, row: source_store.SourceRow | None
 ) -> FetchResult:
     """Stage 1 (network): fetch one source with the validators the store remembers."""
-    state = row.state if row else SourceState(name=source.name, url=source.url)
+    url = source_store.fetch_url(config, source, row)
+    state = dataclasses.replace(row.state, url=url) if row else SourceState(name=source.name, url=url)
     path = config.source_path(source) if source.is_file else None
     return fetcher.fetch(source, state, path=path)
 

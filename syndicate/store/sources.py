@@ -84,7 +84,9 @@ def sync_sources(engine: Engine, config: Config) -> None:
     with engine.begin() as conn:
         existing = {r.name: r for r in conn.execute(select(sources.c.name, sources.c.config_url))}
         for source in config.source:
-            url = _fetch_url(config, source)
+            # stored as shown to people: a secret interpolated into a URL (?token=${VAR}) stays out
+            # of the database; the pass fetches the configured URL itself (see fetch_url)
+            url = redact.scrub(fetch_url(config, source))
             row = existing.get(source.name)
             if row is None:
                 try:  # another process (a scheduler, a sync) may add it at the same moment
@@ -113,8 +115,12 @@ def sync_sources(engine: Engine, config: Config) -> None:
                 )
 
 
-def _fetch_url(config: Config, source: SourceConfig) -> str:
-    return str(config.source_path(source)) if source.is_file else source.url
+def fetch_url(config: Config, source: SourceConfig, row: SourceRow | None = None) -> str:
+    """The URL to fetch: the configured one (secrets included), or where a permanent redirect moved it."""
+    configured = str(config.source_path(source)) if source.is_file else source.url
+    if row is not None and row.url != row.config_url:
+        return row.url
+    return configured
 
 
 def all_sources(engine: Engine) -> dict[str, SourceRow]:
@@ -220,8 +226,8 @@ def record_fetch(
             values["etag"] = result.etag
             values["last_modified"] = result.last_modified
         if result.final_url and result.final_url != result.url:
-            values["url"] = result.final_url
-            values["moved_from"] = result.url
+            values["url"] = redact.scrub(result.final_url)
+            values["moved_from"] = redact.scrub(result.url)
         if result.status == "gone":
             values["disabled_reason"] = (
                 f"gone: HTTP {result.http_status or 410}; re-enable with `syndicate sources enable {source.name}`"

@@ -237,8 +237,6 @@ def test_secrets_never_reach_logs_errors_outputs_or_status(secret_run: dict[str,
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="bug: a secret interpolated into a source URL (?token=${VAR}) is stored "
-                   "verbatim in sources.url (the URL the store fetches from), so the database file holds it")
 def test_secrets_never_reach_the_database(secret_run: dict[str, str]) -> None:
     database = {k: v for k, v in secret_run.items() if k.startswith("file syndicate.db")}
     assert database
