@@ -116,9 +116,19 @@ class TablePrefilter:
     def __init__(self, regexes: Iterable[re.Pattern[str]]) -> None:
         self.literals: tuple[Literals, ...] = tuple(required_literals(r) for r in regexes)
         self._distinct: tuple[str, ...] = tuple(sorted({lit for lits in self.literals if lits for lit in lits}))
+        self._always: list[bool] = [lits is None for lits in self.literals]  # rows tried whatever the text
+        rows: dict[str, list[int]] = {}
+        for row, lits in enumerate(self.literals):
+            for lit in lits or ():
+                rows.setdefault(lit, []).append(row)
+        self._rows_of: dict[str, tuple[int, ...]] = {lit: tuple(found) for lit, found in rows.items()}
 
     def possible(self, text: str) -> list[bool]:
         """Per regex, in table order: False when it cannot match ``text`` (nor any substring of it)."""
         folded = fold(text)
-        present = {lit for lit in self._distinct if lit in folded}
-        return [lits is None or not lits.isdisjoint(present) for lits in self.literals]
+        possible = self._always.copy()
+        for lit in self._distinct:
+            if lit in folded:
+                for row in self._rows_of[lit]:
+                    possible[row] = True
+        return possible

@@ -46,8 +46,17 @@ class Body:
 MAX_PASSES = 4  # passes until the output is a fixed point (HTML5 re-parsing can reshape odd markup)
 
 
-def clean_body(raw: str | None, base: str | None = None, rules: object | None = None) -> Body:
+def clean_body(
+    raw: str | None,
+    base: str | None = None,
+    rules: object | None = None,
+    verdicts: dict[Block, Verdict] | None = None,
+) -> Body:
     """Clean one body. ``rules`` is a ``SourceRules`` (``drop_selectors``, ``drop_patterns``) or None.
+
+    ``verdicts`` remembers paragraph verdicts between bodies (an entry's summary and content
+    often share paragraphs); :func:`~syndicate.attribution.notices.scan_block` is pure, so
+    sharing it changes nothing but the time taken.
 
     The cleaning pass is repeated until its output no longer changes, so that cleaning a
     cleaned body is the identity (odd markup such as a ``<p>`` inside a ``<q>`` is reshaped
@@ -62,9 +71,11 @@ def clean_body(raw: str | None, base: str | None = None, rules: object | None = 
         html = _drop_selectors(html, selectors)
     html = sanitize(html, base)
     scanned: list[tuple[Block, Verdict]] = []
-    verdicts: dict[Block, Verdict] = {}  # a later pass sees mostly the same paragraphs: scan each once
+    if verdicts is None:
+        verdicts = {}  # a later pass sees mostly the same paragraphs: scan each once
+    sanitized: dict[str, str] = {}  # and often serializes to the same markup: sanitize it once
     for _ in range(MAX_PASSES):
-        out = _clean_pass(html, patterns, scanned, verdicts)
+        out = _clean_pass(html, patterns, scanned, verdicts, sanitized)
         if out == html:
             break
         html = out
@@ -76,9 +87,10 @@ def _clean_pass(
     patterns: Sequence[re.Pattern[str]],
     scanned: list[tuple[Block, Verdict]],
     verdicts: dict[Block, Verdict] | None = None,
+    sanitized: dict[str, str] | None = None,
 ) -> str:
     """One pass over sanitized HTML: paragraphs scanned and removed, the end trimmed, sanitized again."""
-    root = _parse(html)
+    root = _parse(html, _SANITIZED_PARSER)  # html is sanitize's output here
     if root is None:
         return html
     _wrap_inline_runs(root)
@@ -94,35 +106,53 @@ def _clean_pass(
         )
         block = Block(text, links, index)
         index += 1
-        verdict = verdicts.get(block) if verdicts is not None else None
-        if verdict is None:
-            verdict = scan_block(block)  # pure: the same paragraph always gets the same verdict
-            if verdicts is not None:
-                verdicts[block] = verdict
+        verdict = _scan(block, verdicts)
         if not verdict.remove and any(p.search(text) for p in patterns):
             verdict = Verdict(True, verdict.hits, verdict.license_badge)
         if verdict.remove:
             scanned.append((block, verdict))
             _remove(element, root)
         elif element.find("br") is not None:
-            _clean_lines(element, block.index, scanned)
+            _clean_lines(element, block.index, scanned, verdicts)
             if not _has_content(element):
                 _remove(element, root)
-    _strip_placeholders(root)
+    if "protected" in html or "&#" in html:  # sanitize's output spells every letter of its text out
+        _strip_placeholders(root)
     _trim(root)
-    return sanitize(_serialize(root))
+    markup = _serialize(root)
+    if sanitized is None:
+        return sanitize(markup)
+    out = sanitized.get(markup)
+    if out is None:  # sanitize is pure: the same markup always gives the same output
+        out = sanitized[markup] = sanitize(markup)
+    return out
+
+
+def _scan(block: Block, verdicts: dict[Block, Verdict] | None) -> Verdict:
+    verdict = verdicts.get(block) if verdicts is not None else None
+    if verdict is None:
+        verdict = scan_block(block)  # pure: the same paragraph always gets the same verdict
+        if verdicts is not None:
+            verdicts[block] = verdict
+    return verdict
 
 
 def _text_of(element: lxml.html.HtmlElement) -> str:
     """The text of an element, a line break counted as a space ("ships.<br>This" → "ships. This")."""
     if element.tag == "br":
         return " "
+    return "".join(_text_parts(element))
+
+
+def _text_parts(element: lxml.html.HtmlElement) -> list[str]:
     parts = [element.text or ""]
     for child in element:
-        if isinstance(child, lxml.html.HtmlElement):
-            parts.append(_text_of(child))
+        if child.tag == "br":
+            parts.append(" ")
+        elif isinstance(child, lxml.html.HtmlElement):
+            parts.extend(_text_parts(child))
         parts.append(child.tail or "")
-    return "".join(parts)
+    return parts
 
 
 def _lines(element: lxml.html.HtmlElement) -> tuple[list[list[lxml.html.HtmlElement]], list[lxml.html.HtmlElement]]:
@@ -146,7 +176,8 @@ def _line_text(element: lxml.html.HtmlElement, lines: list[list[lxml.html.HtmlEl
     return collapse("".join(parts))
 
 
-def _clean_lines(element: lxml.html.HtmlElement, index: int, scanned: list[tuple[Block, Verdict]]) -> None:
+def _clean_lines(element: lxml.html.HtmlElement, index: int, scanned: list[tuple[Block, Verdict]],
+                 verdicts: dict[Block, Verdict] | None = None) -> None:
     """Lines of a kept paragraph (split at ``<br>``) that are notices: an italic footer line,
     a byline above the first sentence. Each is read and removed on its own."""
     k = len(_lines(element)[0]) - 1
@@ -161,7 +192,7 @@ def _clean_lines(element: lxml.html.HtmlElement, index: int, scanned: list[tuple
                 for child in lines[k] for a in child.iter("a") if a.get("href")
             )
             block = Block(text, links, index)
-            verdict = scan_block(block)
+            verdict = _scan(block, verdicts)
             if verdict.remove:
                 scanned.append((block, verdict))
                 _remove_line(element, lines, breaks, k)
@@ -192,11 +223,41 @@ def _compile(patterns: Sequence[str]) -> list[re.Pattern[str]]:
     return compiled
 
 
-def _parse(html: str) -> lxml.html.HtmlElement | None:
+def _fast_parser() -> lxml.html.HTMLParser:
+    """lxml.html's parser with the element classes chosen in C: every element an ``HtmlElement``.
+
+    lxml.html's own lookup runs Python code for every element proxy, to give form controls
+    their own classes; sanitized markup has no form controls, so the result is the same.
+    """
+    parser = lxml.html.HTMLParser()
+    parser.set_element_class_lookup(
+        etree.ElementDefaultClassLookup(
+            element=lxml.html.HtmlElement,
+            comment=lxml.html.HtmlComment,
+            pi=lxml.html.HtmlProcessingInstruction,
+            entity=lxml.html.HtmlEntity,
+        )
+    )
+    return parser
+
+
+_SANITIZED_PARSER = _fast_parser()
+
+
+def _parse(html: str, parser: lxml.html.HTMLParser | None = None) -> lxml.html.HtmlElement | None:
     if not html.strip():
         return None
     try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
+        if parser is None:
+            root = lxml.html.fragment_fromstring(html, create_parent="div")
+        else:  # as fragment_fromstring does, with the parent made by the same parser
+            elements = lxml.html.fragments_fromstring(html, parser=parser, no_leading_text=False)
+            root = parser.makeelement("div")
+            if elements:
+                if isinstance(elements[0], str):
+                    root.text = elements[0]
+                    del elements[0]
+                root.extend(elements)
     except (etree.ParserError, ValueError):
         return None
     return root
@@ -332,6 +393,10 @@ def _trim(root: lxml.html.HtmlElement) -> None:
 
 
 def _serialize(root: lxml.html.HtmlElement) -> str:
+    if not root.text and root.tag == "div" and not root.attrib:  # one call for the whole tree
+        whole = lxml.html.tostring(root, encoding="unicode", with_tail=False)
+        if whole.startswith("<div>") and whole.endswith("</div>"):
+            return whole[5:-6]
     parts = [root.text or ""]
     for child in root:
         parts.append(lxml.html.tostring(child, encoding="unicode", with_tail=True))

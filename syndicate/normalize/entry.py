@@ -10,6 +10,7 @@ import logging
 from collections.abc import Iterable
 
 from syndicate.attribution.attribute import decide, own_outlet
+from syndicate.attribution.notices import Block, Verdict
 from syndicate.attribution.rights import RightsClaim, claim_from_config, claim_from_raw, combine
 from syndicate.config import SourceConfig
 from syndicate.models import Attribution, NormalizedEntry, ParsedEntry, ParsedFeed, Rights
@@ -50,9 +51,10 @@ def _normalize(entry: ParsedEntry, feed: ParsedFeed, source: SourceConfig) -> No
     copy_url = copy_url_of(entry, feed)
     base = copy_url or clean_url(feed.link) or None
     raw_body = entry.content_html or entry.summary_html or ""
-    body = clean_body(raw_body, base, source.rules)
+    verdicts: dict[Block, Verdict] = {}  # paragraphs the summary shares with the content are scanned once
+    body = clean_body(raw_body, base, source.rules, verdicts)
     if entry.content_html and entry.summary_html:
-        summary_text = clean_body(entry.summary_html, base, source.rules).text or body.text
+        summary_text = clean_body(entry.summary_html, base, source.rules, verdicts).text or body.text
     else:
         summary_text = body.text
     found = body.findings
