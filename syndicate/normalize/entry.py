@@ -96,7 +96,7 @@ def _normalize(entry: ParsedEntry, feed: ParsedFeed, source: SourceConfig) -> No
         copy_url=copy_url,
         url=url,
         title=title,
-        published=entry.published,
+        published=entry.published or entry.updated,  # RSS 1.0 dc:date arrives as `updated` only
         updated=entry.updated,
         authors=authors,
         summary=summarize(summary_text),
@@ -143,7 +143,7 @@ def _minimal(entry: ParsedEntry, source: SourceConfig) -> NormalizedEntry:
         copy_url=copy_url,
         url=copy_url or "",
         title=title,
-        published=entry.published,
+        published=entry.published or entry.updated,  # RSS 1.0 dc:date arrives as `updated` only
         updated=entry.updated,
         authors=authors,
         summary=summarize(text),
