@@ -44,7 +44,7 @@ from syndicate.fetch.files import fetch_file
 from syndicate.fetch.guard import ALLOWED_SCHEMES, check_url_allowed, same_host
 from syndicate.fetch.hostlimit import HostSlots
 from syndicate.fetch.network_errors import describe_network_error, display_host
-from syndicate.fetch.transport import GuardContext, build_session, guarded
+from syndicate.fetch.transport import GuardContext, build_session, guarded, prepare_get, send
 from syndicate.models import FetchResult, SourceState
 
 # what a request can raise that is the network's fault, not ours
@@ -196,7 +196,7 @@ class Fetcher:
         if not context.allow_private:
             check_url_allowed(url, self.settings)
         headers = self._headers(source, state, trusted)
-        request = requests.Request("GET", url, headers=headers).prepare()
+        request = prepare_get(url, headers)
         explicit = [value for name, value in source.headers.items() if name.lower() == "authorization"]
         if trusted and explicit:  # an explicit header beats user:pass@ in the URL
             request.headers["Authorization"] = explicit[-1]
@@ -204,7 +204,7 @@ class Fetcher:
         with self._slots.hold(host, deadline.remaining() if deadline.started else None):
             deadline.start()
             timeout = deadline.timeouts(self.settings.connect_timeout, self.settings.read_timeout)
-            response = self._session.send(request, stream=True, timeout=timeout, allow_redirects=False)
+            response = send(self._session, request, timeout)
             try:
                 received = {name.lower(): value for name, value in response.headers.items()}
                 if rules.classify(response.status_code) == "ok":

@@ -12,7 +12,8 @@ this thread (:func:`guarded`):
   looked at an earlier DNS answer;
 * the socket is handed to a :class:`Watchdog` that shuts it down when the
   fetch's :class:`~syndicate.fetch.deadline.Deadline` runs out, so a read blocked
-  on a server trickling one byte a second returns.
+  on a server trickling one byte a second returns. One daemon thread per process
+  (:class:`_Reaper`) keeps every watchdog's time, so a request starts no thread.
 
 Sessions from :func:`build_session` are safe to share between threads: requests
 are prepared without the session (no merged state), cookies are refused,
@@ -23,8 +24,12 @@ environment), and the urllib3 pool manager underneath is thread-safe.
 from __future__ import annotations
 
 import contextlib
+import heapq
+import itertools
+import os
 import socket
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -42,11 +47,63 @@ from syndicate.fetch.guard import check_address
 _local = threading.local()
 
 
+class _Reaper:
+    """One daemon thread that fires each scheduled :class:`Watchdog` when its time comes.
+
+    Watchdogs are kept in a heap by firing time; one that ended first is dropped
+    when it reaches the top (it only holds its lock and an empty list by then).
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._heap: list[tuple[float, int, Watchdog]] = []
+        self._order = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def after_fork(self) -> None:
+        """In a forked child the thread is gone and the lock may be held: start afresh."""
+        self._cond = threading.Condition()
+        self._heap = []
+        self._thread = None
+
+    def schedule(self, when: float, watchdog: Watchdog) -> None:
+        """Fire ``watchdog`` at ``when`` (on the monotonic clock) unless it has ended by then."""
+        with self._cond:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="fetch-watchdog", daemon=True)
+                self._thread.start()
+            heapq.heappush(self._heap, (when, next(self._order), watchdog))
+            if self._heap[0][2] is watchdog:  # the earliest now: wake the thread to wait less
+                self._cond.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while True:
+                    while self._heap and self._heap[0][2].ended:
+                        heapq.heappop(self._heap)
+                    if not self._heap:
+                        self._cond.wait()
+                        continue
+                    delay = self._heap[0][0] - time.monotonic()
+                    if delay <= 0:
+                        due = heapq.heappop(self._heap)[2]
+                        break
+                    self._cond.wait(delay)
+            with contextlib.suppress(Exception):  # one watchdog's failure must not stop the others' clocks
+                due.fire()
+
+
+_reaper = _Reaper()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reaper.after_fork)
+
+
 class Watchdog:
     """Shuts down every socket of one fetch once its deadline has passed.
 
-    The timer starts with the first socket (after the fetch got its per-host
-    slot), runs in a daemon thread and is cancelled when the fetch ends. Each
+    The clock starts with the first socket (after the fetch got its per-host
+    slot), is kept by the process's :class:`_Reaper` thread and stops when the fetch ends. Each
     socket is watched through a duplicate of its descriptor: shutting that down
     ends reads on the original too, even after TLS wrapping has moved the
     descriptor into another socket object (so a trickled handshake is cut off as well).
@@ -56,9 +113,14 @@ class Watchdog:
         self._deadline = deadline
         self._lock = threading.Lock()
         self._watched: list[tuple[socket.socket, socket.socket | None]] = []  # (socket, duplicate)
-        self._timer: threading.Timer | None = None
+        self._scheduled = False
         self._over = False
         self.fired = False
+
+    @property
+    def ended(self) -> bool:
+        """The fetch is over (the reaper forgets this watchdog)."""
+        return self._over
 
     def watch(self, sock: socket.socket) -> None:
         with self._lock:
@@ -71,13 +133,13 @@ class Watchdog:
                 except OSError:
                     twin = None
                 self._watched.append((sock, twin))
-            if self._timer is None and not self._over:
+            if not self._scheduled and not self._over:
                 self._deadline.start()
-                self._timer = threading.Timer(self._deadline.remaining(), self._fire)
-                self._timer.daemon = True
-                self._timer.start()
+                self._scheduled = True
+                _reaper.schedule(time.monotonic() + self._deadline.remaining(), self)
 
-    def _fire(self) -> None:
+    def fire(self) -> None:
+        """The deadline has passed: shut down every watched socket (nothing once the fetch is over)."""
         with self._lock:
             if self._over:
                 return
@@ -86,11 +148,9 @@ class Watchdog:
                 _shutdown(twin if twin is not None else sock)
 
     def cancel(self) -> None:
-        """The fetch is over: stop the timer and let go of the duplicates (the sockets stay usable)."""
+        """The fetch is over: stop the clock and let go of the duplicates (the sockets stay usable)."""
         with self._lock:
             self._over = True
-            if self._timer is not None:
-                self._timer.cancel()
             for _sock, twin in self._watched:
                 if twin is not None:
                     twin.close()
@@ -208,3 +268,27 @@ def build_session(pool_size: int) -> requests.Session:
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
+
+
+def prepare_get(url: str, headers: Mapping[str, str]) -> requests.PreparedRequest:
+    """``requests.Request("GET", url, headers=headers).prepare()`` without the cookie jar it builds
+    for every request (our sessions refuse cookies, so it would always be empty)."""
+    request = requests.PreparedRequest()
+    request.prepare_method("GET")
+    request.prepare_url(url, None)
+    request.prepare_headers(headers)
+    request.prepare_body(None, None)
+    request.prepare_auth(None, url)  # user:pass@ in the URL
+    return request
+
+
+def send(
+    session: requests.Session, request: requests.PreparedRequest, timeout: tuple[float, float]
+) -> requests.Response:
+    """``session.send(request, stream=True, allow_redirects=False)`` for a :func:`build_session` session,
+    straight to its adapter: with ``trust_env`` off, no proxies, no hooks and no cookies, the session
+    adds nothing but per-request lookups."""
+    adapter = session.get_adapter(request.url or "")
+    verify = session.verify if session.verify is not None else True
+    return adapter.send(request, stream=True, timeout=timeout, verify=verify, cert=session.cert, proxies={})
+

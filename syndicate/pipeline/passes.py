@@ -1,9 +1,10 @@
 """One pass of the pipeline: fetch due sources → process → store → outputs → crossposts.
 
 Fetching runs on a bounded thread pool (network-bound), processing on a process
-pool when there is enough to do (CPU-bound), and every database write happens on
-the calling thread, in one short transaction per source. A failing source is
-recorded and the pass goes on.
+pool when there is enough to do (CPU-bound; started by the first document to
+process), and every database write happens on the calling thread, in one short
+transaction per source (fetches with nothing to process, such as 304s, up to
+``_RECORD_BATCH`` to a transaction). A failing source is recorded and the pass goes on.
 
 The stages are public functions shared with the Celery executor
 (:mod:`syndicate.distributed`), so both run the same logic: :func:`select_sources`,
@@ -16,27 +17,34 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from multiprocessing import get_context
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from syndicate.config import Config, SourceConfig
 from syndicate.fetch import Fetcher
 from syndicate.models import FetchResult, SourceState
 from syndicate.pipeline.context import Context
-from syndicate.pipeline.process import ProcessJob, ProcessOutcome, process_feed
 from syndicate.pipeline.render import RenderSummary, render_outputs
 from syndicate.store import articles as article_store
 from syndicate.store import sources as source_store
+
+if TYPE_CHECKING:  # the parsers and normalizers are imported only when a document is to be processed
+    from syndicate.pipeline.process import ProcessJob, ProcessOutcome
 
 log = logging.getLogger("syndicate.pass")
 
 # below this many documents to process, a process pool costs more than it saves
 _POOL_THRESHOLD = 6
+# fetches with nothing to process (304s, errors) are recorded up to this many to a transaction,
+# and none waits more than _RECORD_WAIT seconds for its batch to fill
+_RECORD_BATCH = 100
+_RECORD_WAIT = 1.0
 
 
 @dataclass
@@ -198,32 +206,41 @@ def _ingest_sources(
 
                 submit_fetches()
                 processing: dict[Future[ProcessOutcome], tuple[SourceConfig, FetchResult]] = {}
-                while pending:
-                    if should_stop is not None and should_stop():
-                        for future in list(pending):
-                            if future in fetches and future.cancel():
-                                pending.discard(future)
-                                fetches.pop(future)  # type: ignore[call-overload]
-                        if not pending:
-                            break
-                        queue = iter(())  # no new fetch starts
-                    done, not_done = wait(pending, return_when=FIRST_COMPLETED, timeout=1.0)
-                    pending.intersection_update(not_done)
-                    for future in done:
-                        if future in fetches:
-                            source = fetches.pop(future)  # type: ignore[arg-type]
-                            result: FetchResult = future.result()
-                            job = process_job(ctx, source, result)
-                            if job is not None:
-                                processed = _submit(process_pool, job)
-                                processing[processed] = (source, result)
-                                pending.add(processed)
+                quiet: list[tuple[SourceConfig, FetchResult]] = []  # nothing to process: recorded in batches
+                quiet_since = 0.0
+                try:
+                    while pending:
+                        if should_stop is not None and should_stop():
+                            for future in list(pending):
+                                if future in fetches and future.cancel():
+                                    pending.discard(future)
+                                    fetches.pop(future)  # type: ignore[call-overload]
+                            if not pending:
+                                break
+                            queue = iter(())  # no new fetch starts
+                        done, not_done = wait(pending, return_when=FIRST_COMPLETED, timeout=1.0)
+                        pending.intersection_update(not_done)
+                        for future in done:
+                            if future in fetches:
+                                source = fetches.pop(future)  # type: ignore[arg-type]
+                                result: FetchResult = future.result()
+                                job = process_job(ctx, source, result)
+                                if job is not None:
+                                    processed = _submit(process_pool.get(), job)
+                                    processing[processed] = (source, result)
+                                    pending.add(processed)
+                                else:
+                                    if not quiet:
+                                        quiet_since = time.monotonic()
+                                    quiet.append((source, result))
                             else:
-                                _finish(ctx, source, result, None, summary, progress)
-                        else:
-                            source, result = processing.pop(future)  # type: ignore[arg-type]
-                            _finish(ctx, source, result, future.result(), summary, progress)
-                    submit_fetches()
+                                source, result = processing.pop(future)  # type: ignore[arg-type]
+                                _finish(ctx, source, result, future.result(), summary, progress)
+                        if len(quiet) >= _RECORD_BATCH or (quiet and time.monotonic() - quiet_since >= _RECORD_WAIT):
+                            _finish_quiet(ctx, quiet, summary, progress)
+                        submit_fetches()
+                finally:  # fetched and not yet recorded: record them even when the pass ends early
+                    _finish_quiet(ctx, quiet, summary, progress)
     finally:
         fetcher.close()
 
@@ -235,6 +252,8 @@ def _in_flight_window(config: Config) -> int:
 
 
 def _submit(pool: Executor | None, job: ProcessJob) -> Future[ProcessOutcome]:
+    from syndicate.pipeline.process import process_feed
+
     if pool is not None:
         return pool.submit(process_feed, job)
     future: Future[ProcessOutcome] = Future()
@@ -245,17 +264,33 @@ def _submit(pool: Executor | None, job: ProcessJob) -> Future[ProcessOutcome]:
     return future
 
 
+class _LazyPool:
+    """The process pool of a pass, started by the first document to process (a pass of 304s starts none)."""
+
+    def __init__(self, workers: int, enabled: bool) -> None:
+        self._workers = workers
+        self._enabled = enabled
+        self._pool: ProcessPoolExecutor | None = None
+
+    def get(self) -> Executor | None:
+        """The pool, or None when the pass processes on this thread."""
+        if self._enabled and self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self._workers, mp_context=get_context("forkserver"))
+        return self._pool
+
+    def shutdown(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
 @contextmanager
-def _process_executor(config: Config, jobs: int) -> Iterator[Executor | None]:
+def _process_executor(config: Config, jobs: int) -> Iterator[_LazyPool]:
     workers = config.syndicate.process_workers or (os.cpu_count() or 1)
-    if workers <= 1 or jobs < _POOL_THRESHOLD:
-        yield None
-        return
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("forkserver"))
+    pool = _LazyPool(workers, enabled=workers > 1 and jobs >= _POOL_THRESHOLD)
     try:
         yield pool
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown()
 
 
 def fetch_source(
@@ -272,6 +307,8 @@ def process_job(ctx: Context, source: SourceConfig, result: FetchResult) -> Proc
     """What stage 2 (CPU) needs for a fetched document; None when there is nothing to parse."""
     if result.status != "ok" or result.body is None:
         return None
+    from syndicate.pipeline.process import ProcessJob
+
     return ProcessJob(
         source=source,
         url=result.final_url or result.url,
@@ -303,7 +340,7 @@ def record_source(
     raw hash), so a task redone after a lost worker is harmless.
     """
     now = datetime.now(UTC)
-    report = SourceReport(name=source.name, status=result.status, http_status=result.http_status, error=result.error)
+    report = _fetch_report(source, result)
     done = SourceOutcome(report=report)
     parse_error = outcome.error if outcome is not None else None
     if parse_error:
@@ -333,6 +370,31 @@ def record_source(
         report.moved_to = result.final_url
     _log_source(report)
     return done
+
+
+def _fetch_report(source: SourceConfig, result: FetchResult) -> SourceReport:
+    return SourceReport(name=source.name, status=result.status, http_status=result.http_status, error=result.error)
+
+
+def _finish_quiet(
+    ctx: Context,
+    batch: list[tuple[SourceConfig, FetchResult]],
+    summary: PassSummary,
+    progress: ProgressCallback | None,
+) -> None:
+    """:func:`record_source` for fetches with nothing to process, in one transaction (then ``batch`` is empty)."""
+    if not batch:
+        return
+    source_store.record_fetches(ctx.engine, ctx.config, batch, datetime.now(UTC))
+    for source, result in batch:
+        report = _fetch_report(source, result)
+        if result.final_url and result.final_url != result.url:
+            report.moved_to = result.final_url
+        _log_source(report)
+        summary.add_source(SourceOutcome(report=report))
+        if progress:
+            progress(report)
+    batch.clear()
 
 
 def _finish(

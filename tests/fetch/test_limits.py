@@ -165,3 +165,15 @@ def test_trickled_tls_handshake_is_cut_off_at_the_deadline(raw_server: Callable[
     result = fetch(url, deadline=2, connect_timeout=5)
     assert result.status == "error"
     assert result.error == "no complete response within the 2s deadline"
+
+
+def test_deadlines_are_kept_by_one_thread_not_one_per_request(server: FeedServer) -> None:
+    url = server.add("/feed", Reply(200, FEED))
+    keepers: set[int | None] = set()
+    with Fetcher(settings(), backoff=FAST_BACKOFF) as fetcher:
+        for _ in range(20):
+            assert fetcher.fetch(source(url), state(url)).status == "ok"
+            alive = threading.enumerate()
+            assert not any(isinstance(t, threading.Timer) for t in alive)
+            keepers.update(t.ident for t in alive if t.name == "fetch-watchdog")
+    assert len(keepers) == 1  # the same thread, for every request
