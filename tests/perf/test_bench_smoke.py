@@ -4,9 +4,12 @@
 fails only when a ratio is off its target by a wide margin (the targets, measured on
 the full farm, are in bench/README.md):
 
-* a first sync slower than 2x reader's (target: 8x faster on the full farm);
-* an everything-304 pass slower than 4x reader's;
-* a pass where 10% of the feeds changed costing more than half a cold sync (target 15%).
+* a first sync costing more than 3x reader's CPU (target: 8x faster on the full farm);
+* an everything-304 pass costing more than 4x reader's CPU;
+* a pass where 10% of the feeds changed costing more than 60% of a cold sync (target 15%).
+
+CPU seconds (the process tree's), not wall time: CI runs other tests beside this one, and
+waiting for a core is not the pipeline's cost.
 """
 
 from __future__ import annotations
@@ -22,7 +25,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 pytest.importorskip("reader", reason="the bench compares against lemon24's reader")
-pytest.importorskip("fastfeedparser", reason="the bench's floor uses fastfeedparser")
 
 
 @pytest.mark.slow
@@ -38,7 +40,7 @@ def test_smoke_bench_ratios(tmp_path: Path) -> None:
     )  # fmt: skip
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     data = json.loads(out.read_text())
-    wall = {(m["system"], m["phase"]): m["wall"] for m in data["results"]}
-    assert wall[("syndicate", "cold")] <= 2 * wall[("reader", "cold")], run.stdout
-    assert wall[("syndicate", "304")] <= 4 * wall[("reader", "304")], run.stdout
-    assert wall[("syndicate", "changed")] <= 0.5 * wall[("syndicate", "cold")], run.stdout
+    cpu = {(m["system"], m["phase"]): m["cpu"] for m in data["results"]}
+    assert cpu[("syndicate", "cold")] <= 3 * cpu[("reader", "cold")], run.stdout
+    assert cpu[("syndicate", "304")] <= 4 * cpu[("reader", "304")], run.stdout
+    assert cpu[("syndicate", "changed")] <= 0.6 * cpu[("syndicate", "cold")], run.stdout
