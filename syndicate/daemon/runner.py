@@ -20,7 +20,6 @@ from typing import Any
 from apscheduler.executors.pool import ThreadPoolExecutor as APThreadPool
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from syndicate.config import load_config
 from syndicate.daemon.lease import Lease, describe_holder
 from syndicate.daemon.signals import install_signals
 from syndicate.errors import LockedError, SyndicateError
@@ -117,15 +116,11 @@ class Daemon:
 
     def _reload(self) -> None:
         self.reload_requested.clear()
-        try:
-            config = load_config(self.config_path)
-        except SyndicateError as exc:
-            log.error("reload refused, keeping the running configuration: %s", exc)
+        reloaded = self.ctx.reloaded(self.config_path, what="daemon")
+        if reloaded is None:
             return
-        if config.database_url != self.ctx.config.database_url:
-            log.error("reload refused: the database cannot change while the daemon runs")
-            return
-        self.ctx = Context(config=config, engine=self.ctx.engine)
+        self.ctx = reloaded
+        config = reloaded.config
         self.first = True  # re-render: outputs may have changed
         log.warning(
             "configuration reloaded: %d sources, %d outputs, %d targets",

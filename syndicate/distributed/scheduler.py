@@ -26,7 +26,6 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from syndicate.config import load_config
 from syndicate.daemon.lease import Lease
 from syndicate.daemon.signals import install_signals
 from syndicate.distributed.app import claim_hold, configure, task_budget
@@ -148,15 +147,11 @@ class Scheduler:
 
     def reload(self) -> None:
         self.reload_requested.clear()
-        try:
-            config = load_config(self.config_path)
-        except SyndicateError as exc:
-            log.error("reload refused, keeping the running configuration: %s", exc)
+        reloaded = self.ctx.reloaded(self.config_path, what="scheduler")
+        if reloaded is None:
             return
-        if config.database_url != self.ctx.config.database_url:
-            log.error("reload refused: the database cannot change while the scheduler runs")
-            return
-        self.ctx = Context(config=config, engine=self.ctx.engine)
+        self.ctx = reloaded
+        config = reloaded.config
         self.app = configure(config)
         self.render_mark = None
         log.warning("configuration reloaded: %d sources, %d targets (restart the workers too)",

@@ -201,9 +201,15 @@ def _admit(sock: socket.socket) -> None:
         context.watchdog.watch(sock)
 
 
-class GuardedHTTPConnection(HTTPConnection):
+class _AdmitsItsSocket:
+    """Checks the address a socket actually connected to before any request bytes leave: on a new
+    connection and on one reused from the pool (for TLS, the wrapped socket — the plain one was
+    detached by the handshake)."""
+
+    sock: socket.socket | None
+
     def _new_conn(self) -> socket.socket:
-        sock = super()._new_conn()
+        sock = super()._new_conn()  # type: ignore[misc]
         try:
             _admit(sock)
         except BaseException:
@@ -211,30 +217,20 @@ class GuardedHTTPConnection(HTTPConnection):
             raise
         return sock
 
-    def request(  # type: ignore[override]
+    def request(
         self, method: str, url: str, body: Any = None, headers: Mapping[str, str] | None = None, **kwargs: Any
     ) -> None:
-        if self.sock is not None:  # a connection reused from the pool
+        if self.sock is not None:
             _admit(self.sock)
-        super().request(method, url, body=body, headers=headers, **kwargs)
+        super().request(method, url, body=body, headers=headers, **kwargs)  # type: ignore[misc]
 
 
-class GuardedHTTPSConnection(HTTPSConnection):
-    def _new_conn(self) -> socket.socket:
-        sock = super()._new_conn()
-        try:
-            _admit(sock)
-        except BaseException:
-            sock.close()
-            raise
-        return sock
+class GuardedHTTPConnection(_AdmitsItsSocket, HTTPConnection):  # type: ignore[misc]
+    pass
 
-    def request(  # type: ignore[override]
-        self, method: str, url: str, body: Any = None, headers: Mapping[str, str] | None = None, **kwargs: Any
-    ) -> None:
-        if self.sock is not None:  # the TLS socket (the plain one was detached by the handshake)
-            _admit(self.sock)
-        super().request(method, url, body=body, headers=headers, **kwargs)
+
+class GuardedHTTPSConnection(_AdmitsItsSocket, HTTPSConnection):  # type: ignore[misc]
+    pass
 
 
 class _GuardedHTTPConnectionPool(HTTPConnectionPool):
