@@ -9,27 +9,20 @@ from syndicate.pipeline.render import expand_outputs
 
 
 def build_app(ctx: Context, *, daemon: Any = None) -> Any:
+    from syndicate.metrics import render_metrics
     from syndicate.serve import make_app
+    from syndicate.websub.subscriber import callback_app
 
     config = ctx.config
     outputs = [output for output, _names in expand_outputs(config)]
     health = daemon.healthy if daemon is not None else None
-    metrics = None
-    try:
-        from syndicate.metrics import render_metrics
 
-        def metrics() -> bytes:  # type: ignore[misc]
-            return render_metrics(ctx, daemon)
-    except ImportError:
-        pass
+    def metrics() -> bytes:
+        return render_metrics(ctx, daemon)
+
     extra: dict[str, Any] = {}
     if daemon is not None:
-        try:
-            from syndicate.websub.subscriber import callback_app
-
-            extra["/websub/"] = callback_app(ctx, daemon)
-        except ImportError:
-            pass
+        extra["/websub/"] = callback_app(ctx, daemon)
     app = make_app(
         config.feeds_dir,
         hubs=config.syndicate.hubs,

@@ -7,8 +7,6 @@ leaves it untouched and raises :class:`~syndicate.errors.ConfigError`.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,6 +16,7 @@ from typing import Any
 import tomlkit
 from tomlkit.items import AoT, Table
 
+from syndicate.atomic import replace_file
 from syndicate.config import Config, config_from_dict
 from syndicate.errors import ConfigError
 
@@ -69,18 +68,7 @@ def _write(path: Path, doc: Any) -> Config:
     """Validate the edited document as a configuration, then replace the file atomically."""
     text = tomlkit.dumps(doc)
     config = config_from_dict(tomllib.loads(text), path)
-    mode = path.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    replace_file(path, text.encode("utf-8"), mode=path.stat().st_mode & 0o7777)
     return config
 
 

@@ -6,10 +6,9 @@ An unchanged output keeps its file and its mtime, so HTTP validators
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from pathlib import Path
+
+from syndicate.atomic import replace_file
 
 FILE_MODE = 0o644  # feeds are public documents; a web server running as another user must read them
 
@@ -24,20 +23,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     path = Path(path)
     if _same_content(path, data):
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, FILE_MODE)
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise
-    _fsync_dir(path.parent)
+    replace_file(path, data, mode=FILE_MODE)
     return True
 
 
@@ -48,17 +34,3 @@ def _same_content(path: Path, data: bytes) -> bool:
         return path.read_bytes() == data
     except OSError:
         return False
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename durable (POSIX); silently skipped where folders cannot be opened."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -55,6 +55,17 @@ def content(value: Any, what: str, warnings: Warnings) -> str | None:
     return clean(value, cap=MAX_CONTENT_CHARS)
 
 
+def bounded_int(text: str | None) -> int | None:
+    """A small non-negative whole number from feed text (``<ttl>``, ``sy:updateFrequency``, hours), else None."""
+    if text is None:
+        return None
+    try:
+        number = int(float(text))
+    except (ValueError, OverflowError):
+        return None
+    return number if 0 <= number < 10_000_000 else None
+
+
 def unique(values: Iterable[str | None]) -> tuple[str, ...]:
     """Non-empty values, first occurrence kept, order preserved."""
     seen: dict[str, None] = {}

@@ -35,7 +35,7 @@ from lxml import etree
 
 from syndicate.models import Link, ParsedEntry, ParsedFeed, Person, RawRights
 from syndicate.parse import extras
-from syndicate.parse.common import Warnings, cap_entries, content, finish_entry, unique
+from syndicate.parse.common import Warnings, bounded_int, cap_entries, content, finish_entry, unique
 from syndicate.parse.dates import from_struct_time
 from syndicate.parse.hardening import harden_xml
 from syndicate.parse.http_links import parse_link_header
@@ -367,15 +367,25 @@ def _document_base(url: str) -> str:
     return url
 
 
+def _description_and_encoded(
+    item: etree._Element, description_tag: str, base: str, warnings: Warnings
+) -> tuple[str | None, str | None]:
+    """An RSS item's summary and content HTML from ``description`` and ``content:encoded``, as feedparser reads them."""
+    description = _first(item, description_tag)
+    encoded = _first(item, f"{{{CONTENT}}}encoded")
+    summary = None
+    if description is not None:
+        if encoded is not None and _index(item, encoded) < _index(item, description):
+            raise Declined  # feedparser then reads the description as a second content
+        summary = (_checked(_text(description)), "text/html")  # feedparser: description is HTML
+    content_value = (_checked(_text(encoded)), "text/html") if encoded is not None else None
+    if summary is None and content_value is not None:
+        summary = content_value  # feedparser copies the content into the missing summary
+    return _summary_and_content(summary, content_value, base, warnings)
+
+
 def _int(el: etree._Element | None) -> int | None:
-    text = _clean_text(el)
-    if text is None:
-        return None
-    try:
-        number = int(float(text))
-    except (ValueError, OverflowError):
-        return None
-    return number if 0 <= number < 10_000_000 else None
+    return bounded_int(_clean_text(el))
 
 
 def _link_text(el: etree._Element, base: str) -> str | None:
@@ -504,17 +514,7 @@ def _rss_item(item: etree._Element, url: str, warnings: Warnings) -> ParsedEntry
             raise Declined  # a relative (or unnormalized) permalink guid: feedparser resolves it
         if not link:
             link = guid
-    description = _first(item, "description")
-    encoded = _first(item, f"{{{CONTENT}}}encoded")
-    summary = None
-    if description is not None:
-        if encoded is not None and _index(item, encoded) < _index(item, description):
-            raise Declined  # feedparser then reads the description as a second content
-        summary = (_checked(_text(description)), "text/html")  # feedparser: description is HTML
-    content_value = (_checked(_text(encoded)), "text/html") if encoded is not None else None
-    if summary is None and content_value is not None:
-        summary = content_value  # feedparser copies the content into the missing summary
-    summary_html, content_html = _summary_and_content(summary, content_value, base, warnings)
+    summary_html, content_html = _description_and_encoded(item, "description", base, warnings)
     dc_rights = _first(item, f"{{{DC}}}rights")
     tags = [_clean_text(c) for c in _all(item, "category")] + [
         _clean_text(c) for c in _all(item, f"{{{DC}}}subject")
@@ -604,17 +604,7 @@ def _rdf_item(item: etree._Element, url: str, warnings: Warnings) -> ParsedEntry
     link = _link_text(link_el, base) if link_el is not None else None
     about = clean(item.get(f"{{{RDF}}}about"))
     links = [Link(href=link, rel="alternate", type="text/html")] if link else []
-    description = _first(item, f"{{{RSS1}}}description")
-    encoded = _first(item, f"{{{CONTENT}}}encoded")
-    summary = None
-    if description is not None:
-        if encoded is not None and _index(item, encoded) < _index(item, description):
-            raise Declined  # feedparser then reads the description as a second content
-        summary = (_checked(_text(description)), "text/html")  # feedparser: description is HTML
-    content_value = (_checked(_text(encoded)), "text/html") if encoded is not None else None
-    if summary is None and content_value is not None:
-        summary = content_value
-    summary_html, content_html = _summary_and_content(summary, content_value, base, warnings)
+    summary_html, content_html = _description_and_encoded(item, f"{{{RSS1}}}description", base, warnings)
     tags = [_clean_text(c) for c in _all(item, f"{{{DC}}}subject")]
     return ParsedEntry(
         guid=join_url(base, about) if about else None,

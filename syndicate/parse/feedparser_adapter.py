@@ -25,7 +25,15 @@ import feedparser
 from syndicate.errors import ParseError
 from syndicate.models import Link, ParsedEntry, ParsedFeed, Person, RawRights, SourceFeedInfo
 from syndicate.parse import extras
-from syndicate.parse.common import Warnings, cap_entries, content, finish_entry, merge_rights, unique
+from syndicate.parse.common import (
+    Warnings,
+    bounded_int,
+    cap_entries,
+    content,
+    finish_entry,
+    merge_rights,
+    unique,
+)
 from syndicate.parse.dates import from_struct_time
 from syndicate.parse.hardening import harden_xml
 from syndicate.parse.http_links import parse_link_header
@@ -247,14 +255,7 @@ def _feed(feed: Any, fmt: str, entries: list[ParsedEntry], headers: Mapping[str,
 
 
 def _int(value: Any) -> int | None:
-    text = clean(value)
-    if text is None:
-        return None
-    try:
-        number = int(float(text))
-    except (ValueError, OverflowError):
-        return None
-    return number if 0 <= number < 10_000_000 else None
+    return bounded_int(clean(value))
 
 
 def _single_hour(feed: Any) -> tuple[int, ...]:
