@@ -50,6 +50,9 @@ class FetchResult:
     error: str | None = None  # one line, no secrets
     retry_after: float | None = None  # seconds, from Retry-After on 429/503
     elapsed: float = 0.0
+    # when the fetch started (epoch seconds): the ingest of its entries, if redone after a lost
+    # worker, recognizes what the earlier try wrote and counts it the same
+    fetched_at: float | None = None
 
 
 # --------------------------------------------------------------------------

@@ -300,7 +300,14 @@ def fetch_source(
     url = source_store.fetch_url(config, source, row)
     state = dataclasses.replace(row.state, url=url) if row else SourceState(name=source.name, url=url)
     path = config.source_path(source) if source.is_file else None
-    return fetcher.fetch(source, state, path=path)
+    started = time.time()
+    result = fetcher.fetch(source, state, path=path)
+    return result if result.fetched_at is not None else dataclasses.replace(result, fetched_at=started)
+
+
+def fetch_started(result: FetchResult) -> datetime | None:
+    """When the fetch behind ``result`` started, as the store's ``redo_after``."""
+    return datetime.fromtimestamp(result.fetched_at, UTC) if result.fetched_at is not None else None
 
 
 def process_job(ctx: Context, source: SourceConfig, result: FetchResult) -> ProcessJob | None:
@@ -314,7 +321,7 @@ def process_job(ctx: Context, source: SourceConfig, result: FetchResult) -> Proc
         url=result.final_url or result.url,
         body=result.body,
         headers=result.headers,
-        known=article_store.known_hashes(ctx.engine, source.name),
+        known=article_store.known_hashes(ctx.engine, source.name, redo_after=fetch_started(result)),
         now=datetime.now(UTC),
     )
 
@@ -349,7 +356,12 @@ def record_source(
     # re-ingests (harmless), where the other order would make the next fetch a 304 that hides them
     if outcome is not None and outcome.feed is not None:
         ingested = article_store.ingest(
-            ctx.engine, source.name, outcome.entries, now, tombstones=outcome.feed.tombstones
+            ctx.engine,
+            source.name,
+            outcome.entries,
+            now,
+            tombstones=outcome.feed.tombstones,
+            redo_after=fetch_started(result),
         )
         report.new, report.updated = ingested.new, ingested.updated
         done.new, done.updated = ingested.new, ingested.updated

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, u
 from syndicate import dedupe
 from syndicate.config import Config, OutputConfig
 from syndicate.models import Article, NormalizedEntry, Tombstone
-from syndicate.store.codec import article_to_row, entry_from_json, entry_to_json, row_to_article
+from syndicate.store.codec import article_to_row, aware, entry_from_json, entry_to_json, row_to_article
 from syndicate.store.schema import article_keys, articles, copies
 
 _SCAN_BATCH = 200
@@ -43,11 +43,41 @@ class IngestResult:
         self.changed_ids.extend(other.changed_ids)
 
 
-def known_hashes(engine: Engine, source: str) -> dict[str, str]:
-    """``guid → raw_hash`` of a source's stored copies: entries whose hash is unchanged need no work."""
+def known_hashes(engine: Engine, source: str, *, redo_after: datetime | None = None) -> dict[str, str]:
+    """``guid → raw_hash`` of a source's stored copies: entries whose hash is unchanged need no work.
+
+    Copies written at or after ``redo_after`` (when the fetch being processed started) are left
+    out: they were written by an earlier try of this same work, and :func:`ingest` counts them again.
+    """
     with engine.connect() as conn:
-        rows = conn.execute(select(copies.c.guid, copies.c.raw_hash).where(copies.c.source == source))
-        return {r.guid: r.raw_hash for r in rows if r.guid is not None}
+        rows = conn.execute(
+            select(copies.c.guid, copies.c.raw_hash, copies.c.seen_at).where(copies.c.source == source)
+        )
+        return {
+            r.guid: r.raw_hash
+            for r in rows
+            if r.guid is not None and not _redone(r.seen_at, redo_after)
+        }
+
+
+def _redone(seen_at: datetime | None, redo_after: datetime | None) -> bool:
+    """True when a copy was written after ``redo_after``: by an earlier try of the same fetch's ingest."""
+    if redo_after is None or seen_at is None:
+        return False
+    stamp = aware(seen_at)
+    return stamp is not None and stamp >= redo_after
+
+
+def _count(result: IngestResult, outcome: str | None, article_id: str) -> None:
+    """Count an entry as ingesting it did (or, redone, as the earlier try did)."""
+    if outcome == "new":
+        result.new += 1
+    elif outcome == "updated":
+        result.updated += 1
+    else:
+        result.unchanged += 1
+        return
+    result.changed_ids.append(article_id)
 
 
 def ingest(
@@ -57,12 +87,19 @@ def ingest(
     now: datetime,
     *,
     tombstones: Sequence[Tombstone] = (),
+    redo_after: datetime | None = None,
 ) -> IngestResult:
-    """Store one source's entries (one transaction) and merge them into articles."""
+    """Store one source's entries (one transaction) and merge them into articles.
+
+    ``redo_after`` is when the fetch these entries come from started. A copy already stored
+    unchanged since then was written by an earlier try of this very ingest (a worker lost after
+    committing, the task redone): it is counted as that try counted it, so a pass reports the
+    same numbers whether or not a worker died.
+    """
     result = IngestResult()
     with engine.begin() as conn:
         _lock_keys(conn, entries)
-        _ingest_batch(conn, source, entries, now, result)
+        _ingest_batch(conn, source, entries, now, result, redo_after)
         for tombstone in tombstones:
             result.withdrawn += _withdraw(conn, source, tombstone.ref, tombstone.when or now)
     return result
@@ -80,9 +117,17 @@ def ingest(
 _IN_CHUNK = 500
 
 
+@dataclass(frozen=True, slots=True)
+class _StoredCopy:
+    article_id: str
+    raw_hash: str
+    seen_at: datetime | None
+    outcome: str | None
+
+
 @dataclass
 class _Prefetched:
-    copies: dict[str, list[str]]  # guid -> raw hashes of this source's stored copies with that guid
+    copies: dict[str, list[_StoredCopy]]  # guid -> this source's stored copies with that guid
     keys: set[str]  # stored article keys among those asked for
     ids: set[str]  # existing article ids among those asked for
 
@@ -130,10 +175,14 @@ def _prefetch(
     found = _Prefetched(copies={}, keys=set(), ids=set())
     for chunk in _chunks(guids):
         rows = conn.execute(
-            select(copies.c.guid, copies.c.raw_hash).where(and_(copies.c.source == source, copies.c.guid.in_(chunk)))
+            select(copies.c.guid, copies.c.article_id, copies.c.raw_hash, copies.c.seen_at, copies.c.outcome).where(
+                and_(copies.c.source == source, copies.c.guid.in_(chunk))
+            )
         )
         for row in rows:
-            found.copies.setdefault(row.guid, []).append(row.raw_hash)
+            found.copies.setdefault(row.guid, []).append(
+                _StoredCopy(row.article_id, row.raw_hash, row.seen_at, row.outcome)
+            )
     for chunk in _chunks(wanted_keys):
         found.keys.update(r.key for r in conn.execute(select(article_keys.c.key).where(article_keys.c.key.in_(chunk))))
     for chunk in _chunks(ids):
@@ -142,7 +191,12 @@ def _prefetch(
 
 
 def _ingest_batch(
-    conn: Connection, source: str, entries: Sequence[NormalizedEntry], now: datetime, result: IngestResult
+    conn: Connection,
+    source: str,
+    entries: Sequence[NormalizedEntry],
+    now: datetime,
+    result: IngestResult,
+    redo_after: datetime | None = None,
 ) -> None:
     """The same outcome as ``_ingest_one`` for each entry in order, with far fewer statements."""
     keys = [_entry_keys(e) for e in entries]
@@ -154,8 +208,9 @@ def _ingest_batch(
         match, fuzzy = keys[index]
         stored = known.copies.get(entry.guid, []) if entry.guid is not None else []
         in_batch = entry.guid is not None and entry.guid in buffer.guids
-        if len(stored) == 1 and not in_batch and stored[0] == entry.raw_hash:
-            result.unchanged += 1
+        if len(stored) == 1 and not in_batch and stored[0].raw_hash == entry.raw_hash:
+            redone = _redone(stored[0].seen_at, redo_after)
+            _count(result, stored[0].outcome if redone else None, stored[0].article_id)
             continue
         article_id = _first_id(entry)
         taken_keys = known.keys | buffer.saved_keys
@@ -169,7 +224,7 @@ def _ingest_batch(
         )
         if not fresh:
             buffer.flush(conn)
-            _ingest_one(conn, source, entry, now, result)
+            _ingest_one(conn, source, entry, now, result, redo_after)
             known = None  # the database moved on: read the sets again for the rest
             continue
         _buffer_new(buffer, article_id, source, entry, match, fuzzy, now)
@@ -198,6 +253,7 @@ def _buffer_new(
             "raw_hash": entry.raw_hash,
             "entry": data,
             "seen_at": now,
+            "outcome": "new",
         }
     )
     saved = {k[:300] for k in (*match, *((fuzzy,) if fuzzy else ()))}
@@ -236,32 +292,40 @@ def _lock_keys(conn: Connection, entries: Sequence[NormalizedEntry]) -> None:
         conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (lock,))
 
 
-def _ingest_one(conn: Connection, source: str, entry: NormalizedEntry, now: datetime, result: IngestResult) -> None:
+def _ingest_one(
+    conn: Connection,
+    source: str,
+    entry: NormalizedEntry,
+    now: datetime,
+    result: IngestResult,
+    redo_after: datetime | None = None,
+) -> None:
     existing = None
     if entry.guid is not None:
         existing = conn.execute(
-            select(copies.c.article_id, copies.c.raw_hash).where(
+            select(copies.c.article_id, copies.c.raw_hash, copies.c.seen_at, copies.c.outcome).where(
                 and_(copies.c.source == source, copies.c.guid == entry.guid)
             )
         ).first()
     if existing is not None and existing.raw_hash == entry.raw_hash:
-        result.unchanged += 1
+        redone = _redone(existing.seen_at, redo_after)
+        _count(result, existing.outcome if redone else None, existing.article_id)
         return
     article_id = existing.article_id if existing is not None else _match(conn, entry)
     is_new = article_id is None
     if article_id is None:
         article_id = _new_id(conn, entry)
-    _save_copy(conn, article_id, source, entry, now)
+    _save_copy(conn, article_id, source, entry, now, outcome="new" if is_new else None)
     _save_keys(conn, article_id, entry)
     changed = _recompute(conn, article_id, now, is_new=is_new)
-    if is_new:
-        result.new += 1
-        result.changed_ids.append(article_id)
-    elif changed:
-        result.updated += 1
-        result.changed_ids.append(article_id)
-    else:
-        result.unchanged += 1
+    outcome = "new" if is_new else "updated" if changed else "unchanged"
+    if not is_new:
+        conn.execute(
+            update(copies)
+            .where(and_(copies.c.article_id == article_id, copies.c.source == source))
+            .values(outcome=outcome)
+        )
+    _count(result, outcome, article_id)
 
 
 def _match(conn: Connection, entry: NormalizedEntry) -> str | None:
@@ -294,13 +358,16 @@ def _new_id(conn: Connection, entry: NormalizedEntry) -> str:
     raise RuntimeError("could not allocate an article id")  # pragma: no cover
 
 
-def _save_copy(conn: Connection, article_id: str, source: str, entry: NormalizedEntry, now: datetime) -> None:
+def _save_copy(
+    conn: Connection, article_id: str, source: str, entry: NormalizedEntry, now: datetime, *, outcome: str | None
+) -> None:
     values: dict[str, Any] = {
         "guid": entry.guid,
         "url": entry.copy_url,
         "raw_hash": entry.raw_hash,
         "entry": entry_to_json(entry),
         "seen_at": now,
+        "outcome": outcome,
     }
     updated = conn.execute(
         update(copies).where(and_(copies.c.article_id == article_id, copies.c.source == source)).values(**values)

@@ -95,6 +95,9 @@ copies = Table(
     Column("raw_hash", String(64), nullable=False),
     Column("entry", JSON, nullable=False),  # the NormalizedEntry, as plain data
     Column("seen_at", TZ, nullable=False),
+    # what ingesting it did: new | updated | unchanged (0006); a task redone after a lost worker
+    # finds the copy it already wrote (seen_at after its fetch started) and counts the same
+    Column("outcome", String(10)),
     UniqueConstraint("article_id", "source", name="uq_copies_article_source"),
     Index("ix_copies_source_guid", "source", "guid"),
 )
