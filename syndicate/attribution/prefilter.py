@@ -20,6 +20,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import ahocorasick
+
 try:  # Python ≥ 3.11
     from re import _constants as _sre_constants  # type: ignore[attr-defined]
     from re import _parser as _sre_parser  # type: ignore[attr-defined]
@@ -115,20 +117,25 @@ class TablePrefilter:
 
     def __init__(self, regexes: Iterable[re.Pattern[str]]) -> None:
         self.literals: tuple[Literals, ...] = tuple(required_literals(r) for r in regexes)
-        self._distinct: tuple[str, ...] = tuple(sorted({lit for lits in self.literals if lits for lit in lits}))
         self._always: list[bool] = [lits is None for lits in self.literals]  # rows tried whatever the text
         rows: dict[str, list[int]] = {}
         for row, lits in enumerate(self.literals):
             for lit in lits or ():
                 rows.setdefault(lit, []).append(row)
         self._rows_of: dict[str, tuple[int, ...]] = {lit: tuple(found) for lit, found in rows.items()}
+        # every literal at once, overlapping ones included: one walk over the text (Aho-Corasick)
+        self._automaton = ahocorasick.Automaton()
+        for lit, found_rows in self._rows_of.items():
+            self._automaton.add_word(lit, found_rows)
+        if self._rows_of:
+            self._automaton.make_automaton()
 
     def possible(self, text: str) -> list[bool]:
         """Per regex, in table order: False when it cannot match ``text`` (nor any substring of it)."""
-        folded = fold(text)
         possible = self._always.copy()
-        for lit in self._distinct:
-            if lit in folded:
-                for row in self._rows_of[lit]:
-                    possible[row] = True
+        if not self._rows_of:
+            return possible
+        for _end, found_rows in self._automaton.iter(fold(text)):
+            for row in found_rows:
+                possible[row] = True
         return possible

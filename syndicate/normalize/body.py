@@ -69,7 +69,7 @@ def clean_body(
     html = strip_controls(raw)
     if selectors:
         html = _drop_selectors(html, selectors)
-    html = sanitize(html, base)
+    html = _squeeze_between_blocks(sanitize(html, base))
     scanned: list[tuple[Block, Verdict]] = []
     if verdicts is None:
         verdicts = {}  # a later pass sees mostly the same paragraphs: scan each once
@@ -80,6 +80,47 @@ def clean_body(
             break
         html = out
     return Body(html, html_to_text(html), findings(scanned))
+
+
+# whitespace between a block's end or start and the next block's start or end: never shown
+# (a <pre> is matched whole first, so the whitespace inside it is kept)
+_BLOCK_TAG = re.compile(rf"</?(?:{'|'.join(sorted(BLOCK_TAGS | {'pre'}))})[\s>]")
+_PRE_OR_GAP = re.compile(r"(<pre[\s>].*?</pre(?=>))|>\s+(?=<)", re.S)
+
+
+def _squeeze_between_blocks(html: str) -> str:
+    """Sanitized HTML without the whitespace-only text between block tags (``</p>\n<p>``).
+
+    The cleaning pass drops it at the top level anyway; dropping it first (everywhere but
+    inside ``<pre>``, where it shows) lets a body without notices come out of the first pass
+    unchanged, so the pass that checks for a fixed point is the only other one.
+    """
+    if "<" not in html:  # plain text: the pass makes it one paragraph
+        return f"<p>{html}</p>" if html.strip() else html
+    pres = html.count("<pre")
+    if pres and pres != html.count("</pre>"):
+        return html  # an unclosed <pre>: leave it all
+
+    def squeeze(gap: re.Match[str]) -> str:
+        if gap.group(1) is not None:  # a whole <pre>…</pre>: kept as it is
+            if gap.group(1).count("<pre") > 1:
+                raise _Nested
+            return gap.group(1)
+        before = html.rfind("<", 0, gap.start())
+        if _BLOCK_TAG.match(html, before) and not html.startswith("<pre", before) and _BLOCK_TAG.match(
+            html, gap.end()
+        ):
+            return ">"
+        return gap.group(0)
+
+    try:
+        return _PRE_OR_GAP.sub(squeeze, html)
+    except _Nested:
+        return html  # a <pre> inside a <pre>: leave it all
+
+
+class _Nested(Exception):
+    pass
 
 
 def _clean_pass(

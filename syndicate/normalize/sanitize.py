@@ -11,6 +11,7 @@ parameters are removed; Cloudflare's e-mail-protection links are dropped.
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 
 import nh3
@@ -66,26 +67,41 @@ def _clean_attribute_url(value: str, base: str | None) -> str | None:
     return url
 
 
-def _filter_for(base: str | None):  # type: ignore[no-untyped-def]
-    def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
-        if attribute in URL_ATTRIBUTES:
-            return _clean_attribute_url(value, base)
-        if attribute in _NUMERIC:
-            digits = value.strip().removesuffix("px")
-            return digits if digits.isdigit() and len(digits) <= 6 else None
-        return value
+def _as_lxml_writes(url: str) -> str:
+    """``url`` as lxml's HTML serializer writes an ``href``/``src``: leading whitespace dropped,
+    spaces, control characters and non-ASCII percent-encoded (UTF-8).
 
-    return attribute_filter
+    The cleaning pass (:mod:`syndicate.normalize.body`) serializes with lxml; writing the URL
+    that way from the start lets a body come out of its first pass unchanged.
+    """
+    url = url.lstrip(" \t\n\r\f")
+    if url.isascii() and url.isprintable() and " " not in url:
+        return url
+    return "".join(c if " " < c < "\x7f" else "".join(f"%{b:02X}" for b in c.encode("utf-8", "replace")) for c in url)
 
 
-@lru_cache(maxsize=64)
-def _cleaner(base: str | None) -> nh3.Cleaner:
-    """nh3's sanitizer for one base URL, built once: building it costs more than cleaning a paragraph."""
+_current = threading.local()  # the base URL of the sanitize call running on this thread
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if attribute in URL_ATTRIBUTES:
+        url = _clean_attribute_url(value, getattr(_current, "base", None))
+        return _as_lxml_writes(url) if url is not None and attribute != "cite" else url
+    if attribute in _NUMERIC:
+        digits = value.strip().removesuffix("px")
+        return digits if digits.isdigit() and len(digits) <= 6 else None
+    return value
+
+
+@lru_cache(maxsize=1)
+def _cleaner() -> nh3.Cleaner:
+    """nh3's sanitizer, built once (building it costs more than cleaning a paragraph); the base
+    URL reaches its attribute filter through a thread-local, so one cleaner serves every base."""
     return nh3.Cleaner(
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(CLEAN_CONTENT_TAGS),
         attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
-        attribute_filter=_filter_for(base),
+        attribute_filter=_attribute_filter,
         url_schemes=set(SAFE_SCHEMES),
         link_rel=LINK_REL,
         strip_comments=True,
@@ -97,7 +113,11 @@ def sanitize(html: str, base: str | None = None) -> str:
     """``html`` reduced to the allowlist, URLs resolved against ``base`` and cleaned."""
     if not html:
         return ""
-    return _cleaner(base).clean(strip_controls(html))
+    _current.base = base
+    try:
+        return _cleaner().clean(strip_controls(html))
+    finally:
+        _current.base = None
 
 
 def visible_text(html: str) -> str:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from syndicate.config import SourceRules
-from syndicate.normalize.body import clean_body
+from syndicate.normalize.body import _clean_pass, _squeeze_between_blocks, clean_body
+from syndicate.normalize.sanitize import _as_lxml_writes, sanitize
 
 BASE = "https://site.example/a/post"
 
@@ -72,3 +75,51 @@ def test_captions_are_never_read_as_notices() -> None:
     body = clean_body(html, BASE)
     assert "Getty Images" in body.html
     assert body.findings.publishers == ()
+
+
+# -- one pass for an ordinary body ---------------------------------------------------
+
+
+@pytest.mark.parametrize(("html", "expected"), [
+    ("<p>a</p>\n<p>b</p>\n<ul>\n<li>x</li>\n</ul>", "<p>a</p><p>b</p><ul><li>x</li></ul>"),
+    ('<div title="t">\n<p>x <b>y</b>\n<i>z</i></p>\n</div>\n<hr>\n<p>y</p>',
+     '<div title="t"><p>x <b>y</b>\n<i>z</i></p></div><hr><p>y</p>'),  # inline whitespace stays
+    ("<p>x</p>\n<pre>a\n  b</pre>\n<pre>\n c\n</pre> <p>d</p>", "<p>x</p><pre>a\n  b</pre><pre>\n c\n</pre><p>d</p>"),
+    ("<p>a</p>\n<pre>x\n<pre>\n</pre></pre>\n<p>b</p>", "<p>a</p>\n<pre>x\n<pre>\n</pre></pre>\n<p>b</p>"),  # nested
+    ("<p>a</p>\n<pre>x\n<p>b</p>\n", "<p>a</p>\n<pre>x\n<p>b</p>\n"),  # unclosed <pre>: left alone
+    ("Plain text.", "<p>Plain text.</p>"),
+    ("  ", "  "),
+])
+def test_whitespace_between_blocks_goes_before_the_first_pass(html: str, expected: str) -> None:
+    assert _squeeze_between_blocks(html) == expected
+
+
+def test_an_ordinary_body_is_a_fixed_point_after_its_first_pass() -> None:
+    """The farm's bodies (no notices) come out of the first cleaning pass unchanged, so
+    clean_body parses each once more only to confirm it, never twice more."""
+    from syndicate.parse import parse_feed
+    from tests.perf.farm_docs import farm_documents
+
+    bodies = 0
+    for index, _fmt, doc in farm_documents(feeds=12, entries=10):
+        feed = parse_feed(doc, {"content-type": "application/xml"}, f"http://127.0.0.1:1/feeds/{index:04d}.xml")
+        for entry in feed.entries:
+            for raw in (entry.content_html, entry.summary_html):
+                if raw:
+                    start = _squeeze_between_blocks(sanitize(raw, entry.link))
+                    assert _clean_pass(start, (), [], {}, {}) == start
+                    bodies += 1
+    assert bodies > 150
+
+
+@pytest.mark.parametrize("url", [
+    "https://a.example/déjà/1", "https://a.example/x y", " https://a.example/lead", "https://a.example/t\tab",
+    "https://a.example/%C3%A9?q=ü#frag", "https://a.example/😀", "https://a.example/\x7f", "https://a.example/\u00a0",
+])
+def test_urls_are_written_as_lxml_writes_them(url: str) -> None:
+    import lxml.html
+
+    link = lxml.html.fromstring('<a href="x">t</a>')
+    link.set("href", url)
+    written = lxml.html.tostring(link, encoding="unicode")
+    assert written == f'<a href="{_as_lxml_writes(url)}">t</a>'
