@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+from html import escape
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -43,7 +44,7 @@ class Body:
     findings: Findings = field(default_factory=Findings)
 
 
-MAX_PASSES = 4  # passes until the output is a fixed point (HTML5 re-parsing can reshape odd markup)
+MAX_PASSES = 8  # passes until the output is a fixed point (HTML5 re-parsing can reshape odd markup)
 
 
 def clean_body(
@@ -74,17 +75,30 @@ def clean_body(
     if verdicts is None:
         verdicts = {}  # a later pass sees mostly the same paragraphs: scan each once
     sanitized: dict[str, str] = {}  # and often serializes to the same markup: sanitize it once
+    settled = False
     for _ in range(MAX_PASSES):
         out = _clean_pass(html, patterns, scanned, verdicts, sanitized)
         if out == html:
+            settled = True
             break
         html = out
+    if not settled:  # markup nested so oddly that every parse reshapes it: keep its text, flat
+        text = html_to_text(html)
+        html = f"<p>{escape(text)}</p>" if text else ""
+        for _ in range(MAX_PASSES):  # one paragraph: settles in a pass or two
+            out = _clean_pass(html, patterns, scanned, verdicts, sanitized)
+            if out == html:
+                break
+            html = out
     return Body(html, html_to_text(html), findings(scanned))
 
 
 # whitespace between a block's end or start and the next block's start or end: never shown
 # (a <pre> is matched whole first, so the whitespace inside it is kept)
 _BLOCK_TAG = re.compile(rf"</?(?:{'|'.join(sorted(BLOCK_TAGS | {'pre'}))})[\s>]")
+_GAP_BETWEEN_BLOCKS = re.compile(
+    rf"(</?(?:{'|'.join(sorted(BLOCK_TAGS))})(?:\s[^<>]*)?>)\s+(?=</?(?:{'|'.join(sorted(BLOCK_TAGS))})[\s>])"
+)  # where there is no <pre>
 _PRE_OR_GAP = re.compile(r"(<pre[\s>].*?</pre(?=>))|>\s+(?=<)", re.S)
 
 
@@ -98,7 +112,9 @@ def _squeeze_between_blocks(html: str) -> str:
     if "<" not in html:  # plain text: the pass makes it one paragraph
         return f"<p>{html}</p>" if html.strip() else html
     pres = html.count("<pre")
-    if pres and pres != html.count("</pre>"):
+    if not pres:
+        return _GAP_BETWEEN_BLOCKS.sub(r"\1", html)
+    if pres != html.count("</pre>"):
         return html  # an unclosed <pre>: leave it all
 
     def squeeze(gap: re.Match[str]) -> str:
