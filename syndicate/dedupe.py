@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from syndicate.attribution import rights as rights_rules
 from syndicate.attribution.attribute import same_outlet
@@ -47,6 +48,7 @@ _SERIES_WORDS = frozenset({"part", "chapter", "episode", "ep", "vol", "volume", 
 # ---------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8192)  # pure; a pass meets each URL several times (keys, ranking, merging)
 def _url_key(url: str | None) -> str | None:
     if not url or not is_absolute_http(url) or is_site_root(url):
         return None
@@ -188,9 +190,9 @@ def _primary(copies: list[NormalizedEntry]) -> tuple[int, bool]:
             when = when.replace(tzinfo=None) - (when.utcoffset() or timedelta(0))
         return (not claimed, not copy.is_original, not by_itself, when, index)
 
-    best = min(range(len(copies)), key=rank)
-    best_rank = rank(best)
-    return best, (not best_rank[0]) or (not best_rank[1])
+    ranks = [rank(index) for index in range(len(copies))]
+    best_rank = min(ranks)
+    return best_rank[-1], (not best_rank[0]) or (not best_rank[1])
 
 
 def _first(values: Sequence[str | None]) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 # C0 controls except tab/newline/CR, DEL, C1 controls, lone surrogates, BOM, non-characters
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff]")
@@ -106,6 +107,7 @@ def sentences(text: str) -> list[str]:
     return [text[a:b].strip() for a, b in sentence_spans(text)]
 
 
+@lru_cache(maxsize=4096)  # pure; names of outlets and authors recur across a pass
 def fold(text: str) -> str:
     """Lower-case, accents removed, only letters and digits separated by single spaces (for comparing)."""
     decomposed = unicodedata.normalize("NFKD", text)

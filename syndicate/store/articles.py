@@ -10,7 +10,6 @@ pure :func:`syndicate.dedupe.merge_copies`.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -258,8 +257,9 @@ def _buffer_new(
     )
     saved = {k[:300] for k in (*match, *((fuzzy,) if fuzzy else ()))}
     buffer.keys.extend({"key": k, "article_id": article_id} for k in sorted(saved))
-    # merged from the copy as it reads back from the JSON column, as _recompute does
-    stored_copy = entry_from_json(json.loads(json.dumps(data)))
+    # merged from the copy as it reads back from the JSON column, as _recompute does (entry_to_json
+    # gives JSON's own types, so no round trip through the encoder is needed to get there)
+    stored_copy = entry_from_json(data)
     merged = dedupe.merge_copies(article_id, [stored_copy], now)
     row = article_to_row(merged)
     row["sort_at"] = merged.published or now
