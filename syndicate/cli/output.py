@@ -8,10 +8,6 @@ from contextlib import contextmanager
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-_err = Console(stderr=True)
 
 
 def console_err(message: str) -> None:
@@ -24,13 +20,16 @@ def progress_for(*, enabled: bool = True) -> Iterator[tuple[Callable[[int], None
     if not enabled or not sys.stderr.isatty():
         yield (lambda _total: None), (lambda _report: None)
         return
+    from rich.console import Console  # only on a terminal: rich is not needed otherwise
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(
         TextColumn("[bold]fetching[/bold]"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.description}"),
         TimeElapsedColumn(),
-        console=_err,
+        console=Console(stderr=True),
         transient=True,
     ) as bar:
         task = bar.add_task("", total=0)

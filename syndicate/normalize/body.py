@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import logging
 import re
-from html import escape
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from html import escape
 
 import lxml.html
 from lxml import etree

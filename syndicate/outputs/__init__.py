@@ -23,8 +23,6 @@ from syndicate.outputs.facts import (
     feed_filename,
 )
 from syndicate.outputs.files import write_if_changed
-from syndicate.outputs.jsonfeed import render_json
-from syndicate.outputs.xmlfeeds import render_atom, render_rss
 
 __all__ = [
     "MEDIA_TYPES",
@@ -35,11 +33,18 @@ __all__ = [
     "write_if_changed",
 ]
 
-_RENDERERS: dict[str, Callable[[FeedFacts], bytes]] = {
-    "atom": render_atom,
-    "rss": render_rss,
-    "json": render_json,
-}
+FORMATS = ("atom", "rss", "json")
+
+
+def _renderer(fmt: str) -> Callable[[FeedFacts], bytes]:
+    """The renderer of one format, imported on first use (feedgen and lxml are not needed to start)."""
+    if fmt == "json":
+        from syndicate.outputs.jsonfeed import render_json
+
+        return render_json
+    from syndicate.outputs.xmlfeeds import render_atom, render_rss
+
+    return render_atom if fmt == "atom" else render_rss
 
 
 def render_feed(
@@ -58,9 +63,9 @@ def render_feed(
     RFC 6721 ``at:deleted-entry`` in Atom and ``_syndicate.deleted`` in JSON.
     ``updated`` overrides the feed-level date (default: the newest article's).
     """
-    if fmt not in _RENDERERS:
+    if fmt not in FORMATS:
         raise ValueError(f"unknown feed format {fmt!r} (expected atom, rss or json)")
     facts = feed_facts(
         output, fmt, articles, settings=settings, tombstones=tombstones, archive=archive, updated=updated
     )
-    return _RENDERERS[fmt](facts)
+    return _renderer(fmt)(facts)

@@ -7,19 +7,20 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from syndicate import __version__
 from syndicate.config import Config, OutputConfig
 from syndicate.models import Article
-from syndicate.outputs import feed_filename, render_feed, write_if_changed
-from syndicate.outputs.websub import publish
+from syndicate.outputs import feed_filename
 from syndicate.pipeline.context import Context
 from syndicate.store import articles as article_store
 from syndicate.store.schema import documents
 
 log = logging.getLogger("syndicate.outputs")
 
+RENDERING = "1"  # bump when rendering changes in a way the version number does not show
 CONTENT_TYPES = {
     "atom": "application/atom+xml; charset=utf-8",
     "rss": "application/rss+xml; charset=utf-8",
@@ -65,6 +66,7 @@ def render_outputs(ctx: Context, *, force: bool = False) -> RenderSummary:
     feeds_dir.mkdir(parents=True, exist_ok=True)
     tombstone_cutoff = datetime.now(UTC) - timedelta(seconds=config.syndicate.tombstone_ttl)
     changed_topics: dict[tuple[str, ...], list[str]] = {}
+    rendered = _rendered_inputs(ctx.engine)
     for output, names in expand_outputs(config):
         try:
             selected = article_store.articles_for_output(ctx.engine, output, names, limit=output.limit)
@@ -76,22 +78,32 @@ def render_outputs(ctx: Context, *, force: bool = False) -> RenderSummary:
             continue
         for fmt in output.formats:
             filename = feed_filename(output.name, fmt)
+            inputs = _inputs_digest(config, output, fmt, selected, tombstones)
+            if not force and rendered.get(filename) == inputs and (feeds_dir / filename).is_file():
+                summary.unchanged += 1  # rendered from exactly these inputs before: the same bytes
+                continue
+            from syndicate.outputs import render_feed, write_if_changed
+
             try:
                 data = render_feed(output, fmt, selected, settings=config.syndicate, tombstones=tombstones)
             except Exception as exc:
                 summary.errors.append(f"output {filename}: cannot render: {exc}")
                 log.error("output %s: cannot render: %s", filename, exc)
                 continue
-            if write_if_changed(feeds_dir / filename, data) or force:
+            if write_if_changed(feeds_dir / filename, data) or force or filename not in rendered:
                 summary.written += 1
                 summary.files.append(filename)
-                _store_document(ctx.engine, filename, fmt, data)
+                _store_document(ctx.engine, filename, fmt, data, inputs)
                 hubs = tuple(output.hubs if output.hubs is not None else config.syndicate.hubs)
                 if hubs:
                     base = output.base_url or config.syndicate.base_url
                     changed_topics.setdefault(hubs, []).append(base.rstrip("/") + "/" + filename)
             else:
                 summary.unchanged += 1
+                _remember_inputs(ctx.engine, filename, inputs)
+    if changed_topics:
+        from syndicate.outputs.websub import publish
+
     for hubs, topics in changed_topics.items():
         errors = publish(hubs, topics)
         summary.pinged += len(topics) * len(hubs) - len(errors)
@@ -100,9 +112,39 @@ def render_outputs(ctx: Context, *, force: bool = False) -> RenderSummary:
     return summary
 
 
-def _store_document(engine: Engine, path: str, fmt: str, data: bytes) -> None:
+def _inputs_digest(
+    config: Config, output: OutputConfig, fmt: str, selected: list[Article], tombstones: list[Article]
+) -> str:
+    """A digest of everything a document is rendered from: the code's version, the output's and
+    the global settings, the format, and every field of every article and tombstone in it."""
+    digest = hashlib.blake2b(digest_size=24)
+    for part in (__version__, RENDERING, fmt, output.model_dump_json(), config.syndicate.model_dump_json()):
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    for article in (*selected, None, *tombstones):
+        digest.update(repr(article).encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()
+
+
+def _rendered_inputs(engine: Engine) -> dict[str, str]:
+    """path → the inputs digest each stored document was rendered from."""
+    with engine.connect() as conn:
+        return {r.path: r.inputs for r in conn.execute(select(documents.c.path, documents.c.inputs)) if r.inputs}
+
+
+def _remember_inputs(engine: Engine, path: str, inputs: str) -> None:
+    with engine.begin() as conn:
+        conn.execute(update(documents).where(documents.c.path == path).values(inputs=inputs))
+
+
+def _store_document(engine: Engine, path: str, fmt: str, data: bytes, inputs: str | None = None) -> None:
     etag = '"' + hashlib.blake2b(data, digest_size=16).hexdigest() + '"'
-    values = {"body": data, "etag": etag, "content_type": CONTENT_TYPES[fmt], "updated_at": datetime.now(UTC)}
+    values = {
+        "body": data,
+        "etag": etag,
+        "content_type": CONTENT_TYPES[fmt],
+        "updated_at": datetime.now(UTC),
+        "inputs": inputs,
+    }
     with engine.begin() as conn:
         if conn.execute(update(documents).where(documents.c.path == path).values(**values)).rowcount:
             return

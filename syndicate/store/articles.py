@@ -13,17 +13,25 @@ import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import ModuleType
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
 
-from syndicate import dedupe
 from syndicate.config import Config, OutputConfig
 from syndicate.models import Article, NormalizedEntry, Tombstone
 from syndicate.store.codec import article_to_row, aware, entry_from_json, entry_to_json, row_to_article
 from syndicate.store.schema import article_keys, articles, copies
 
 _SCAN_BATCH = 200
+
+
+def _dedupe() -> ModuleType:
+    """:mod:`syndicate.dedupe`, imported on first use: a pass where every feed answered 304
+    never needs it, nor the recognizer table it brings."""
+    from syndicate import dedupe
+
+    return dedupe
 
 
 @dataclass
@@ -162,7 +170,7 @@ def _first_id(entry: NormalizedEntry) -> str:
 
 
 def _entry_keys(entry: NormalizedEntry) -> tuple[list[str], str | None]:
-    return dedupe.match_keys(entry), dedupe.fuzzy_key(entry)
+    return _dedupe().match_keys(entry), _dedupe().fuzzy_key(entry)
 
 
 def _prefetch(
@@ -260,7 +268,7 @@ def _buffer_new(
     # merged from the copy as it reads back from the JSON column, as _recompute does (entry_to_json
     # gives JSON's own types, so no round trip through the encoder is needed to get there)
     stored_copy = entry_from_json(data)
-    merged = dedupe.merge_copies(article_id, [stored_copy], now)
+    merged = _dedupe().merge_copies(article_id, [stored_copy], now)
     row = article_to_row(merged)
     row["sort_at"] = merged.published or now
     buffer.articles.append({**row, "first_seen": now, "changed_at": now})
@@ -281,8 +289,8 @@ def _lock_keys(conn: Connection, entries: Sequence[NormalizedEntry]) -> None:
         return
     keys: set[str] = set()
     for entry in entries:
-        keys.update(dedupe.match_keys(entry))
-        fuzzy = dedupe.fuzzy_key(entry)
+        keys.update(_dedupe().match_keys(entry))
+        fuzzy = _dedupe().fuzzy_key(entry)
         if fuzzy:
             keys.add(fuzzy)
     locks = sorted(
@@ -329,14 +337,14 @@ def _ingest_one(
 
 
 def _match(conn: Connection, entry: NormalizedEntry) -> str | None:
-    keys = dedupe.match_keys(entry)
+    keys = _dedupe().match_keys(entry)
     if keys:
         hit = conn.execute(
             select(article_keys.c.article_id).where(article_keys.c.key.in_(keys)).order_by(article_keys.c.article_id)
         ).first()
         if hit is not None:
             return str(hit.article_id)
-    fuzzy = dedupe.fuzzy_key(entry)
+    fuzzy = _dedupe().fuzzy_key(entry)
     if not fuzzy:
         return None
     candidates = [
@@ -344,7 +352,7 @@ def _match(conn: Connection, entry: NormalizedEntry) -> str | None:
     ]
     for article_id in sorted(candidates):
         for other in _copies_of(conn, article_id):
-            if dedupe.same_article(other, entry):
+            if _dedupe().same_article(other, entry):
                 return str(article_id)
     return None
 
@@ -377,8 +385,8 @@ def _save_copy(
 
 
 def _save_keys(conn: Connection, article_id: str, entry: NormalizedEntry) -> None:
-    keys = set(dedupe.match_keys(entry))
-    fuzzy = dedupe.fuzzy_key(entry)
+    keys = set(_dedupe().match_keys(entry))
+    fuzzy = _dedupe().fuzzy_key(entry)
     if fuzzy:
         keys.add(fuzzy)
     keys = {k[:300] for k in keys}
@@ -408,7 +416,7 @@ def _recompute(conn: Connection, article_id: str, now: datetime, *, is_new: bool
         select(articles.c.content_hash, articles.c.first_seen).where(articles.c.id == article_id)
     ).first()
     first_seen = current.first_seen if current is not None else now
-    merged = dedupe.merge_copies(article_id, _copies_of(conn, article_id), first_seen)
+    merged = _dedupe().merge_copies(article_id, _copies_of(conn, article_id), first_seen)
     row = article_to_row(merged)
     row["sort_at"] = merged.published or first_seen
     if current is None:

@@ -158,6 +158,7 @@ documents = Table(
     Column("etag", String(80), nullable=False),
     Column("content_type", String(100), nullable=False),
     Column("updated_at", TZ, nullable=False),
+    Column("inputs", String(64)),  # digest of what it was rendered from (0007): unchanged inputs, no render
 )
 
 # Leases: the daemon lock and the active scheduler (any host, any database).
