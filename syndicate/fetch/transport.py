@@ -122,16 +122,17 @@ class Watchdog:
         """The fetch is over (the reaper forgets this watchdog)."""
         return self._over
 
-    def watch(self, sock: socket.socket) -> None:
+    def watch(self, sock: socket.socket, *, duplicate: bool = True) -> None:
+        """Watch ``sock``; through a duplicate descriptor when TLS wrapping is still to come."""
         with self._lock:
             if self.fired:
                 _shutdown(sock)
                 return
             if not any(known is sock for known, _twin in self._watched):
-                try:
-                    twin: socket.socket | None = socket.fromfd(sock.fileno(), sock.family, sock.type)
-                except OSError:
-                    twin = None
+                twin: socket.socket | None = None
+                if duplicate:
+                    with contextlib.suppress(OSError):
+                        twin = socket.fromfd(sock.fileno(), sock.family, sock.type)
                 self._watched.append((sock, twin))
             if not self._scheduled and not self._over:
                 self._deadline.start()
@@ -188,8 +189,9 @@ def guarded(deadline: Deadline | None, *, allow_private: bool) -> Iterator[Guard
             context.watchdog.cancel()
 
 
-def _admit(sock: socket.socket) -> None:
-    """Check and watch a socket before a request is written to it."""
+def _admit(sock: socket.socket, *, wrapped_later: bool = False) -> None:
+    """Check and watch a socket before a request is written to it (``wrapped_later``: a new
+    socket that TLS will wrap, so the watchdog holds a duplicate of its descriptor)."""
     context: GuardContext | None = getattr(_local, "context", None)
     if context is None:
         return
@@ -198,7 +200,7 @@ def _admit(sock: socket.socket) -> None:
         check_address(peer)
     context.peers.append(peer)
     if context.watchdog is not None:
-        context.watchdog.watch(sock)
+        context.watchdog.watch(sock, duplicate=wrapped_later)
 
 
 class _AdmitsItsSocket:
@@ -207,11 +209,12 @@ class _AdmitsItsSocket:
     detached by the handshake)."""
 
     sock: socket.socket | None
+    tls = False
 
     def _new_conn(self) -> socket.socket:
         sock = super()._new_conn()  # type: ignore[misc]
         try:
-            _admit(sock)
+            _admit(sock, wrapped_later=self.tls)
         except BaseException:
             sock.close()
             raise
@@ -230,7 +233,7 @@ class GuardedHTTPConnection(_AdmitsItsSocket, HTTPConnection):  # type: ignore[m
 
 
 class GuardedHTTPSConnection(_AdmitsItsSocket, HTTPSConnection):  # type: ignore[misc]
-    pass
+    tls = True
 
 
 class _GuardedHTTPConnectionPool(HTTPConnectionPool):
