@@ -21,7 +21,7 @@ import lxml.html
 from lxml import etree
 
 from syndicate.attribution.notices import Block, Findings, Verdict, findings, scan_block
-from syndicate.normalize.sanitize import sanitize
+from syndicate.normalize.sanitize import resanitize, sanitize
 from syndicate.normalize.text import collapse, html_to_text, strip_controls
 
 log = logging.getLogger(__name__)
@@ -178,10 +178,10 @@ def _clean_pass(
     _trim(root)
     markup = _serialize(root)
     if sanitized is None:
-        return sanitize(markup)
+        return resanitize(markup)
     out = sanitized.get(markup)
     if out is None:  # sanitize is pure: the same markup always gives the same output
-        out = sanitized[markup] = sanitize(markup)
+        out = sanitized[markup] = resanitize(markup)
     return out
 
 
