@@ -95,10 +95,9 @@ def clean_body(
 
 # whitespace between a block's end or start and the next block's start or end: never shown
 # (a <pre> is matched whole first, so the whitespace inside it is kept)
-_BLOCK_TAG = re.compile(rf"</?(?:{'|'.join(sorted(BLOCK_TAGS | {'pre'}))})[\s>]")
-_GAP_BETWEEN_BLOCKS = re.compile(
-    rf"(</?(?:{'|'.join(sorted(BLOCK_TAGS))})(?:\s[^<>]*)?>)\s+(?=</?(?:{'|'.join(sorted(BLOCK_TAGS))})[\s>])"
-)  # where there is no <pre>
+_BLOCKS = "|".join(sorted(BLOCK_TAGS))
+_BLOCK_TAG = re.compile(rf"</?(?:{_BLOCKS}|pre)[\s>]")
+_GAP_BETWEEN_BLOCKS = re.compile(rf"(</?(?:{_BLOCKS})(?:\s[^<>]*)?>)\s+(?=</?(?:{_BLOCKS})[\s>])")  # no <pre> about
 _PRE_OR_GAP = re.compile(r"(<pre[\s>].*?</pre(?=>))|>\s+(?=<)", re.S)
 
 
