@@ -99,6 +99,7 @@ _BLOCKS = "|".join(sorted(BLOCK_TAGS))
 _BLOCK_TAG = re.compile(rf"</?(?:{_BLOCKS}|pre)[\s>]")
 _GAP_BETWEEN_BLOCKS = re.compile(rf"(</?(?:{_BLOCKS})(?:\s[^<>]*)?>)\s+(?=</?(?:{_BLOCKS})[\s>])")  # no <pre> about
 _PRE_OR_GAP = re.compile(r"(<pre[\s>].*?</pre(?=>))|>\s+(?=<)", re.S)
+_NESTED_PRE = re.compile(r"<pre[\s>](?:(?!</pre>).)*<pre[\s>]", re.S)  # a second <pre before the first </pre>
 
 
 def _squeeze_between_blocks(html: str) -> str:
@@ -113,13 +114,11 @@ def _squeeze_between_blocks(html: str) -> str:
     pres = html.count("<pre")
     if not pres:
         return _GAP_BETWEEN_BLOCKS.sub(r"\1", html)
-    if pres != html.count("</pre>"):
-        return html  # an unclosed <pre>: leave it all
+    if pres != html.count("</pre>") or _NESTED_PRE.search(html):
+        return html  # an unclosed or nested <pre>: leave it all
 
     def squeeze(gap: re.Match[str]) -> str:
         if gap.group(1) is not None:  # a whole <pre>…</pre>: kept as it is
-            if gap.group(1).count("<pre") > 1:
-                raise _Nested
             return gap.group(1)
         before = html.rfind("<", 0, gap.start())
         if _BLOCK_TAG.match(html, before) and not html.startswith("<pre", before) and _BLOCK_TAG.match(
@@ -128,14 +127,7 @@ def _squeeze_between_blocks(html: str) -> str:
             return ">"
         return gap.group(0)
 
-    try:
-        return _PRE_OR_GAP.sub(squeeze, html)
-    except _Nested:
-        return html  # a <pre> inside a <pre>: leave it all
-
-
-class _Nested(Exception):
-    pass
+    return _PRE_OR_GAP.sub(squeeze, html)
 
 
 def _clean_pass(

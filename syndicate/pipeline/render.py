@@ -90,7 +90,7 @@ def render_outputs(ctx: Context, *, force: bool = False) -> RenderSummary:
                 summary.errors.append(f"output {filename}: cannot render: {exc}")
                 log.error("output %s: cannot render: %s", filename, exc)
                 continue
-            if write_if_changed(feeds_dir / filename, data) or force or filename not in rendered:
+            if write_if_changed(feeds_dir / filename, data) or force:
                 summary.written += 1
                 summary.files.append(filename)
                 _store_document(ctx.engine, filename, fmt, data, inputs)
@@ -100,7 +100,7 @@ def render_outputs(ctx: Context, *, force: bool = False) -> RenderSummary:
                     changed_topics.setdefault(hubs, []).append(base.rstrip("/") + "/" + filename)
             else:
                 summary.unchanged += 1
-                _remember_inputs(ctx.engine, filename, inputs)
+                _store_document(ctx.engine, filename, fmt, data, inputs)  # the same bytes, new inputs
     if changed_topics:
         from syndicate.outputs.websub import publish
 
@@ -131,12 +131,7 @@ def _rendered_inputs(engine: Engine) -> dict[str, str]:
         return {r.path: r.inputs for r in conn.execute(select(documents.c.path, documents.c.inputs)) if r.inputs}
 
 
-def _remember_inputs(engine: Engine, path: str, inputs: str) -> None:
-    with engine.begin() as conn:
-        conn.execute(update(documents).where(documents.c.path == path).values(inputs=inputs))
-
-
-def _store_document(engine: Engine, path: str, fmt: str, data: bytes, inputs: str | None = None) -> None:
+def _store_document(engine: Engine, path: str, fmt: str, data: bytes, inputs: str) -> None:
     etag = '"' + hashlib.blake2b(data, digest_size=16).hexdigest() + '"'
     values = {
         "body": data,
