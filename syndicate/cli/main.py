@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
 import json
 import logging
+import os
 import sys
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -250,4 +253,37 @@ def main() -> None:
     from syndicate.cli import deliveries as _deliveries  # noqa: F401  (registers commands)
     from syndicate.cli import sources as _sources  # noqa: F401
 
-    cli(prog_name="syndicate")
+    try:
+        cli(prog_name="syndicate")
+        status: object = EXIT_OK
+    except SystemExit as done:
+        status = done.code
+    exit_now(status)
+
+
+def exit_now(status: object) -> None:
+    """Exit with ``status`` (as ``sys.exit`` takes it) without the interpreter's teardown.
+
+    The command's work is committed by now; tearing the interpreter down would only free every
+    object one by one (~0.1 s after a pass over 1,000 sources, a tenth of an everything-304
+    pass). The exit handlers still run (logging is flushed, process pools are stopped) and
+    stdout and stderr are flushed. While a thread that is not a daemon is still running, the
+    ordinary exit (which waits for it) is used instead.
+    """
+    others = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]
+    if any(t.is_alive() for t in others):
+        sys.exit(status)  # type: ignore[arg-type]
+    if status is None:
+        code = EXIT_OK
+    elif isinstance(status, int):
+        code = status
+    else:  # sys.exit("message"): the message on stderr, status 1
+        print(status, file=sys.stderr)
+        code = EXIT_USAGE
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (| head): what Python's own exit does, status 120
+            code = code or 120
+    os._exit(code)
