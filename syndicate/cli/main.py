@@ -82,7 +82,11 @@ def open_context(click_ctx: click.Context, config_path: str | None) -> Context:
     config = load_config(config_path)
     obj = click_ctx.find_root().obj or {}
     setup_logging(obj.get("log_format") or config.syndicate.log_format, obj.get("verbosity", 0))
-    return Context.open(config=config)
+    ctx = Context.open(config=config)
+    # closed on the way out: SQLite checkpoints its WAL when the last connection closes, which
+    # exit_now's quick exit would otherwise leave to the next process to open the database
+    atexit.register(ctx.close)
+    return ctx
 
 
 @cli.command()

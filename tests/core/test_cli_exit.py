@@ -7,7 +7,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from tests.helpers.cli import REPO, run_cli
+from tests.helpers.cli import REPO, run_cli, write_config
 
 
 def _python(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
@@ -85,3 +85,15 @@ def test_the_command_line_keeps_its_statuses(tmp_path: Path) -> None:
     assert missing.stderr.startswith("syndicate: error:") and missing.stderr.count("\n") == 1
     usage = run_cli("sync", "--no-such-option")
     assert usage.returncode == 2 and "No such option" in usage.stderr
+
+
+def test_the_database_is_closed_on_the_way_out(tmp_path: Path) -> None:
+    """SQLite checkpoints and removes its WAL when the last connection closes: the quick exit
+    must not leave that to the next process (it would replay the whole WAL of a cold sync)."""
+    feed = REPO / "tests" / "data" / "parse" / "rss20_full.xml"
+    config = write_config(tmp_path, f'[[source]]\nname = "one"\nurl = "file://{feed}"\n')
+    result = run_cli("sync", "--json", config=config)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "syndicate.db").stat().st_size > 0
+    wal = tmp_path / "syndicate.db-wal"
+    assert not wal.exists() or wal.stat().st_size == 0
