@@ -97,3 +97,18 @@ def test_the_database_is_closed_on_the_way_out(tmp_path: Path) -> None:
     assert (tmp_path / "syndicate.db").stat().st_size > 0
     wal = tmp_path / "syndicate.db-wal"
     assert not wal.exists() or wal.stat().st_size == 0
+
+
+def test_a_profiler_still_writes_its_profile(tmp_path: Path) -> None:
+    """Under cProfile (or coverage), the ordinary exit is kept: they write their data at exit."""
+    out = tmp_path / "sync.prof"
+    result = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "syndicate", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+        env={"PYTHONPATH": str(REPO)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert out.stat().st_size > 0
