@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from syndicate.attribution import licenses, prefilter
 from syndicate.attribution.recognizers import (
@@ -322,8 +323,11 @@ def _license_claim(
     return (license_id, license_url, sorted_conditions(conditions))
 
 
+@lru_cache(maxsize=1024)
 def claim_from_statement(statement: str) -> RightsClaim:
-    """A feed's rights statement (``dc:rights``, ``atom:rights``…) read with the recognizer table."""
+    """A feed's rights statement (``dc:rights``, ``atom:rights``…) read with the recognizer table.
+
+    Pure, so remembered: a feed-level statement is read again for every entry of its feed."""
     block = Block(statement, (), index=LEAD_BLOCKS)
     hits = find_hits(statement, lead=False)
     found = findings([(block, Verdict(True, tuple(hits)))])
