@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from syndicate.attribution import rights as rights_rules
 from syndicate.attribution.attribute import same_outlet
-from syndicate.models import Article, Attribution, Copy, NormalizedEntry, Republisher
+from syndicate.models import Article, Attribution, Copy, NormalizedEntry, Republisher, Rights
 from syndicate.normalize.hashing import content_hash
 from syndicate.normalize.text import fold, html_to_text
 from syndicate.normalize.urls import is_absolute_http, is_site_root, match_form
@@ -271,9 +271,27 @@ def merge_copies(
                             key=lambda c: (c.source, c.url or "", c.guid or ""))),
         attribution=attribution,
         rights=rights,
-        content_hash=content_hash(title, url, body_copy.content_html, authors, rights, attribution),
+        content_hash=_hash_of(title, url, body_copy.content_html, authors, rights, attribution, ordered),
         first_seen=first_seen,
     )
+
+
+def _hash_of(
+    title: str,
+    url: str,
+    content_html: str,
+    authors: Sequence[str],
+    rights: Rights,
+    attribution: Attribution,
+    copies: Sequence[NormalizedEntry],
+) -> str:
+    """:func:`content_hash` of the merged fields; a copy's own when every field is that copy's (an
+    article with one copy, most often): normalize computed it from those same fields."""
+    fields = (title, url, content_html, tuple(authors), rights, attribution)
+    for copy in copies:
+        if fields == (copy.title, copy.url, copy.content_html, tuple(copy.authors), copy.rights, copy.attribution):
+            return copy.content_hash
+    return content_hash(*fields)
 
 
 def cluster(entries: Sequence[NormalizedEntry]) -> list[list[NormalizedEntry]]:

@@ -120,3 +120,24 @@ def test_merge_takes_the_latest_update_and_the_originals_publication_time() -> N
 def test_merge_needs_a_copy() -> None:
     with pytest.raises(ValueError):
         merge_copies("x", [], None)
+
+
+def test_the_merged_hash_is_always_the_hash_of_the_merged_fields() -> None:
+    """An article whose fields are all one copy's takes that copy's hash (computed by normalize from
+    the same fields) instead of computing it again: the value is the same."""
+    from syndicate.normalize.hashing import content_hash
+
+    edited = normalize_entry(make_entry(content_html=BODY, title="Edited title"), make_feed(), make_source())
+    groups = [
+        [original()],
+        [republished("Wire", "wire.example")],
+        [original(), republished("Wire", "wire.example")],
+        [republished("Wire", "wire.example"), republished("Digest", "digest.example")],
+        [edited],
+    ]
+    for copies in groups:
+        article = merge_copies("x", copies, None)
+        expected = content_hash(
+            article.title, article.url, article.content_html, article.authors, article.rights, article.attribution
+        )
+        assert article.content_hash == expected
