@@ -202,10 +202,13 @@ def run_scheduler(
     host: str | None = None,
     port: int | None = None,
 ) -> int:
-    """Run the scheduler (active or standing by) until SIGTERM/SIGINT; with ``serve``, serve the feeds too."""
+    """Run the scheduler (active or standing by) until SIGTERM/SIGINT; with ``serve``, serve the feeds,
+    ``/metrics``, ``/healthz`` and the WebSub callback too, and (while active) keep the sources'
+    WebSub subscriptions, as the local daemon does."""
     scheduler = Scheduler(ctx, config_path=config_path)
     scheduler.install_signals()
     server = None
+    websub: threading.Thread | None = None
     try:
         if serve:
             from syndicate.serve import start_in_thread
@@ -213,13 +216,30 @@ def run_scheduler(
 
             settings = ctx.config.syndicate
             server = start_in_thread(
-                build_app(ctx), host or settings.serve.host, port if port is not None else settings.serve.port
+                build_app(ctx, daemon=scheduler),
+                host or settings.serve.host,
+                port if port is not None else settings.serve.port,
             )
+            websub = threading.Thread(target=_keep_subscriptions, args=(scheduler,), name="websub", daemon=True)
+            websub.start()
         scheduler.run()
         return 0
     finally:
+        if websub is not None:
+            websub.join(timeout=10)
         if server is not None:
             server.stop()
         if scheduler.active:
             scheduler.lease.release()
         log.warning("scheduler stopped")
+
+
+def _keep_subscriptions(scheduler: Scheduler) -> None:
+    """Subscribe, renew and unsubscribe (WebSub) while this scheduler is the active one; off the
+    tick loop, as a hub can be slow to answer. A standby's callback still verifies and takes pushes."""
+    from syndicate.websub.subscriber import maintenance_job
+
+    while not scheduler.stop_event.is_set():
+        if scheduler.active:
+            maintenance_job(scheduler)
+        scheduler.stop_event.wait(max(scheduler.tick_seconds, 2.0))

@@ -58,8 +58,8 @@ SAFE_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
 _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufeff]")
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
-# the common case clean_url returns unchanged: an absolute http(s) URL with a host, printable
-# ASCII without spaces, and no query or fragment (the only parts it may strip)
+# the common case clean_url returns unchanged: an absolute http(s) URL in printable ASCII, without
+# spaces or brackets, and with no query or fragment (the only parts it may strip)
 _PLAIN_PREFIXES = ("http://", "https://")
 _PLAIN_HTTP = re.compile(r"https?://[!$&'()*+,\-./0-9:;=@A-Z_a-z~%]+")
 

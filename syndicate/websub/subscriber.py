@@ -11,6 +11,10 @@
   what makes a push fast and correct: the hub's copy is what changed, and a publisher's
   CDN may still serve the old feed for a while. Pushes run one at a time, under the
   daemon's work lock, so they never interleave with a pass.
+* With ``executor = "celery"`` the scheduler (``syndicate run --serve``) plays the daemon's
+  part: the active one keeps the subscriptions, any one serving the callback takes pushes
+  (ingest is safe beside the workers: PostgreSQL advisory locks), and the outputs are
+  rendered by a worker, on the render task the scheduler enqueues when articles change.
 """
 
 from __future__ import annotations
@@ -302,7 +306,7 @@ def process_push(
         return 0
     ingested = article_store.ingest(ctx.engine, source.name, outcome.entries, now, tombstones=outcome.feed.tombstones)
     changed = ingested.new + ingested.updated + ingested.withdrawn
-    if changed:
+    if changed and config.syndicate.executor != "celery":  # there, the scheduler sees the change and enqueues a render
         render_outputs(ctx)
         if config.target and daemon is not None and hasattr(daemon, "wakeup"):
             daemon.wakeup.set()  # the next tick plans and sends the crossposts now
