@@ -13,6 +13,7 @@ from functools import lru_cache
 # C0 controls except tab/newline/CR, DEL, C1 controls, lone surrogates, BOM, non-characters
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff]")
 _WS = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
 _TAG = re.compile(r"<[^>]*>")
 _BLOCK_BREAK = re.compile(r"(?i)<\s*(?:br|hr|/?p|/?div|/?li|/?h[1-6]|/?tr|/?blockquote|/?figcaption|/?pre)\b[^>]*>")
 # a sentence ends at . ! ? … (maybe followed by closing quotes/brackets) before a space and a capital, digit or quote
@@ -110,6 +111,8 @@ def sentences(text: str) -> list[str]:
 @lru_cache(maxsize=4096)  # pure; names of outlets and authors recur across a pass
 def fold(text: str) -> str:
     """Lower-case, accents removed, only letters and digits separated by single spaces (for comparing)."""
+    if text.isascii():  # nothing to decompose, no accents; casefold() is lower() here
+        return " ".join(_WORD.findall(text.lower()))
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.findall(r"\w+", stripped.casefold()))
+    return " ".join(_WORD.findall(stripped.casefold()))

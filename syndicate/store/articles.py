@@ -29,9 +29,15 @@ _SCAN_BATCH = 200
 def _dedupe() -> ModuleType:
     """:mod:`syndicate.dedupe`, imported on first use: a pass where every feed answered 304
     never needs it, nor the recognizer table it brings."""
-    from syndicate import dedupe
+    global _DEDUPE
+    if _DEDUPE is None:
+        from syndicate import dedupe
 
-    return dedupe
+        _DEDUPE = dedupe
+    return _DEDUPE
+
+
+_DEDUPE: ModuleType | None = None
 
 
 @dataclass

@@ -76,3 +76,30 @@ def test_text_helpers() -> None:
     assert len(summarize("x" * 5000)) <= 400
     assert first_words("one two three") == "one two three"
     assert first_words(" ".join(str(i) for i in range(30)), 5) == "0 1 2 3 4…"
+
+
+def _fold_reference(text: str) -> str:
+    import re
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(re.findall(r"\w+", stripped.casefold()))
+
+
+def test_fold_takes_a_shortcut_for_ascii_with_the_same_result() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from syndicate.normalize.text import fold
+
+    accented = "Ångström Café — the CAFÉ’s 2nd İstanbul ﬁle"
+    assert fold(accented) == _fold_reference(accented)
+    assert fold("  Harbor   Times: Strike_Ends! ") == "harbor times strike_ends"
+
+    @settings(max_examples=1000, deadline=None)
+    @given(st.text(max_size=60) | st.text(alphabet=[chr(c) for c in range(128)], max_size=60))
+    def same(text: str) -> None:
+        assert fold(text) == _fold_reference(text)
+
+    same()
