@@ -1,4 +1,4 @@
-"""Benchmark: syndicate vs reader vs a bare floor, side by side on one local feed farm.
+"""Benchmark: syndicate vs reader, feed2exec and a bare floor, side by side on one local feed farm.
 
     .venv/bin/python bench/run.py                        # 1,000 feeds x 50 entries (the targets)
     .venv/bin/python bench/run.py --feeds 60 --entries 20  # quick smoke size
@@ -22,7 +22,11 @@ Systems:
   ``scheduled=False`` for the later passes: since 3.21 a scheduled update
   right after the first makes no request);
 * ``floor``     — the bare minimum: pooled HTTP (requests) on 8 threads with
-  ETag/Last-Modified, fastfeedparser, one bulk SQLite insert.
+  ETag/Last-Modified, fastfeedparser, one bulk SQLite insert;
+* ``feed2exec`` — anarcat's feed2exec (``feed2exec fetch --parallel``: fetches in
+  turn, parses on a process pool of one process per core; its HTTP cache makes the
+  later passes conditional) with its default output, a Maildir; skipped with a
+  note when it is not installed (``pip install -e '.[bench]'``).
 
 Wall time, CPU time (user+system of the whole process tree, sampled from
 /proc) and peak RSS (largest sum over the process tree) are printed per
@@ -34,6 +38,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -237,6 +242,28 @@ def write_syndicate_config(workdir: Path, urls: list[str]) -> Path:
     return path
 
 
+def write_feed2exec_config(workdir: Path, urls: list[str]) -> Path:
+    lines: list[str] = []
+    for i, url in enumerate(urls):
+        lines += [f"[farm-{i:04d}]", f"url = {url}", "output = feed2exec.plugins.maildir"]
+        lines += [f"mailbox = {workdir / 'Mail'}", ""]
+    path = workdir / "feed2exec.ini"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def feed2exec_command() -> str | None:
+    """The feed2exec beside this Python (the bench environment), else on PATH; None when absent."""
+    return shutil.which("feed2exec", path=str(Path(PYTHON).parent)) or shutil.which("feed2exec")
+
+
+def feed2exec_argv(workdir: Path) -> list[str]:
+    command = feed2exec_command()
+    assert command is not None
+    config, database = str(workdir / "feed2exec.ini"), str(workdir / "feed2exec.db")
+    return [command, "-q", "--config", config, "--database", database, "fetch", "--parallel"]
+
+
 def syndicate_argv(workdir: Path, phase: str) -> list[str]:
     return [PYTHON, "-m", "syndicate", "sync", "--all", "--json", "--config", str(workdir / "syndicate.toml")]
 
@@ -314,6 +341,8 @@ def run_floor(workdir: Path, phase: str, workers: int = 8) -> None:
 def system_argv(system: str, workdir: Path, phase: str, args: argparse.Namespace) -> list[str]:
     if system == "syndicate":
         return syndicate_argv(workdir, phase)
+    if system == "feed2exec":
+        return feed2exec_argv(workdir)
     extra = ["--workers", str(args.reader_workers)] if system == "reader" else []
     return [PYTHON, str(Path(__file__).resolve()), f"_{system}", "--workdir", str(workdir), "--phase", phase, *extra]
 
@@ -325,6 +354,8 @@ def bench_system(system: str, farm: FarmProcess, args: argparse.Namespace, base:
     (workdir / "urls.json").write_text(json.dumps(urls))
     if system == "syndicate":
         write_syndicate_config(workdir, urls)
+    if system == "feed2exec":
+        write_feed2exec_config(workdir, urls)
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     farm.reset()
@@ -369,10 +400,11 @@ def ratios(results: list[Measure]) -> dict[str, float]:
         out["syndicate_304 / floor_304 (target <= 1.2)"] = s_304 / f_304
     if s_changed and s_cold:
         out["syndicate_changed / syndicate_cold (target <= 0.15)"] = s_changed / s_cold
-    for phase in PHASES:
-        s, r = wall("syndicate", phase), wall("reader", phase)
-        if s and r:
-            out[f"reader_{phase} / syndicate_{phase}"] = r / s
+    for peer in ("reader", "feed2exec"):
+        for phase in PHASES:
+            s, r = wall("syndicate", phase), wall(peer, phase)
+            if s and r:
+                out[f"{peer}_{phase} / syndicate_{phase}"] = r / s
     return out
 
 
@@ -396,7 +428,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--feeds", type=int, default=1000)
     parser.add_argument("--entries", type=int, default=50)
-    parser.add_argument("--systems", default="floor,syndicate,reader", help="comma-separated, run in this order")
+    parser.add_argument(
+        "--systems", default="floor,syndicate,reader,feed2exec", help="comma-separated, run in this order"
+    )
     parser.add_argument("--reader-workers", type=int, default=8)
     parser.add_argument("--advance-fraction", type=float, default=0.1)
     parser.add_argument("--advance-entries", type=int, default=5)
@@ -404,6 +438,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", help="keep the work directory here (default: a temporary one)")
     args = parser.parse_args(argv)
     systems = [s.strip() for s in args.systems.split(",") if s.strip()]
+    if "feed2exec" in systems and feed2exec_command() is None:
+        print("feed2exec is not installed (pip install -e '.[bench]'): skipped", file=sys.stderr, flush=True)
+        systems.remove("feed2exec")
     print(f"starting the farm: {args.feeds} feeds x {args.entries} entries", file=sys.stderr, flush=True)
     farm = FarmProcess(args.feeds, args.entries)
     results: list[Measure] = []
