@@ -37,3 +37,18 @@ def build_app(ctx: Context, *, daemon: Any = None) -> Any:
 
         serve_from_database(app, ctx.engine)
     return app
+
+
+def serve_beside(ctx: Context, daemon: Any, host: str | None, port: int | None) -> Any:
+    """Serve :func:`build_app` for ``daemon`` (the local daemon or the Celery scheduler) in a thread,
+    on ``host``/``port`` or the configured ``[syndicate.serve]`` ones; the server handle."""
+    import logging
+
+    from syndicate.serve import start_in_thread
+
+    settings = ctx.config.syndicate.serve
+    server = start_in_thread(
+        build_app(ctx, daemon=daemon), host or settings.host, port if port is not None else settings.port
+    )
+    logging.getLogger("syndicate.daemon").warning("serving feeds on http://%s:%s/", host or settings.host, server.port)
+    return server

@@ -160,16 +160,9 @@ def run_daemon(
     )
     try:
         if serve:
-            from syndicate.serve import start_in_thread
-            from syndicate.serve_app import build_app
+            from syndicate.serve_app import serve_beside
 
-            settings = ctx.config.syndicate
-            server = start_in_thread(
-                build_app(ctx, daemon=daemon),
-                host or settings.serve.host,
-                port if port is not None else settings.serve.port,
-            )
-            log.warning("serving feeds on http://%s:%s/", host or settings.serve.host, server.port)
+            server = serve_beside(ctx, daemon, host, port)
         scheduler.add_job(
             daemon.tick, "interval", seconds=daemon.tick_seconds, id="tick", next_run_time=datetime.now(UTC)
         )

@@ -211,15 +211,9 @@ def run_scheduler(
     websub: threading.Thread | None = None
     try:
         if serve:
-            from syndicate.serve import start_in_thread
-            from syndicate.serve_app import build_app
+            from syndicate.serve_app import serve_beside
 
-            settings = ctx.config.syndicate
-            server = start_in_thread(
-                build_app(ctx, daemon=scheduler),
-                host or settings.serve.host,
-                port if port is not None else settings.serve.port,
-            )
+            server = serve_beside(ctx, scheduler, host, port)
             websub = threading.Thread(target=_keep_subscriptions, args=(scheduler,), name="websub", daemon=True)
             websub.start()
         scheduler.run()
