@@ -30,7 +30,7 @@ class Context:
 
     def reloaded(self, config_path: str | os.PathLike[str] | None, *, what: str) -> Context | None:
         """A context with the configuration read again (SIGHUP), sharing this database; None, with
-        the reason logged, when the new file is invalid or names another database."""
+        the reason logged, when the new file is invalid or names another database, executor or broker."""
         try:
             config = load_config(config_path)
         except SyndicateError as exc:
@@ -38,5 +38,9 @@ class Context:
             return None
         if config.database_url != self.config.database_url:
             log.error("reload refused: the database cannot change while the %s runs", what)
+            return None
+        old, new = self.config.syndicate, config.syndicate
+        if (new.executor, new.broker) != (old.executor, old.broker):  # Celery keeps its first broker's connections
+            log.error("reload refused: the executor and the broker cannot change while the %s runs", what)
             return None
         return Context(config=config, engine=self.engine)

@@ -149,14 +149,23 @@ def wait_for(check: Callable[[], Any], *, timeout: float, what: str, every: floa
 
 
 def workers_answering(config: Path) -> int:
-    from syndicate.config import load_config
-    from syndicate.distributed.app import configure
+    """How many workers answer a ping on ``config``'s broker.
 
-    app = configure(load_config(config))
+    A Celery app of its own each time: the process-wide one keeps the connection pool of the
+    first broker it used, and an earlier test in this process may have used another database."""
+    from celery import Celery
+
+    from syndicate.config import load_config
+    from syndicate.distributed.app import celery_settings
+
+    app = Celery("ping", set_as_current=False)
+    app.conf.update(celery_settings(load_config(config)))
     try:
         return len(app.control.ping(timeout=1.0) or [])
     except Exception:
         return 0
+    finally:
+        app.close()
 
 
 def json_lines(text: str) -> list[dict[str, Any]]:
