@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from syndicate.pipeline.context import Context
 from syndicate.pipeline.render import expand_outputs
+
+log = logging.getLogger("syndicate.daemon")
 
 
 def build_app(ctx: Context, *, daemon: Any = None) -> Any:
@@ -42,13 +45,11 @@ def build_app(ctx: Context, *, daemon: Any = None) -> Any:
 def serve_beside(ctx: Context, daemon: Any, host: str | None, port: int | None) -> Any:
     """Serve :func:`build_app` for ``daemon`` (the local daemon or the Celery scheduler) in a thread,
     on ``host``/``port`` or the configured ``[syndicate.serve]`` ones; the server handle."""
-    import logging
-
     from syndicate.serve import start_in_thread
 
     settings = ctx.config.syndicate.serve
     server = start_in_thread(
         build_app(ctx, daemon=daemon), host or settings.host, port if port is not None else settings.port
     )
-    logging.getLogger("syndicate.daemon").warning("serving feeds on http://%s:%s/", host or settings.host, server.port)
+    log.warning("serving feeds on http://%s:%s/", host or settings.host, server.port)
     return server

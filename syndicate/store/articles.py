@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from types import ModuleType
 from typing import Any
 
@@ -26,18 +27,13 @@ from syndicate.store.schema import article_keys, articles, copies
 _SCAN_BATCH = 200
 
 
+@cache
 def _dedupe() -> ModuleType:
     """:mod:`syndicate.dedupe`, imported on first use: a pass where every feed answered 304
     never needs it, nor the recognizer table it brings."""
-    global _DEDUPE
-    if _DEDUPE is None:
-        from syndicate import dedupe
+    from syndicate import dedupe
 
-        _DEDUPE = dedupe
-    return _DEDUPE
-
-
-_DEDUPE: ModuleType | None = None
+    return dedupe
 
 
 @dataclass
