@@ -34,6 +34,7 @@ CAPTION_TAGS: frozenset[str] = frozenset({"caption", "figcaption"})
 # containers removed when a removal leaves them with nothing inside
 _EMPTYABLE = frozenset({"blockquote", "div", "dl", "figure", "li", "ol", "ul", "p", "em", "i", "strong", "b", "span"})
 _SEPARATOR = re.compile(r"^[\s*—–\-_~•·#=+.|/\\]*$")
+_ONE_PLAIN_PARAGRAPH = re.compile(r"\s*<p>([^<&]*)</p>\s*")
 _EMAIL_PLACEHOLDER = re.compile(r"\[\s*email[\s\u00a0]*protected\s*\]", re.I)
 
 
@@ -91,6 +92,37 @@ def clean_body(
                 break
             html = out
     return Body(html, html_to_text(html), findings(scanned))
+
+
+def clean_text(
+    raw: str | None,
+    base: str | None = None,
+    rules: object | None = None,
+    verdicts: dict[Block, Verdict] | None = None,
+) -> str:
+    """``clean_body(raw, base, rules, verdicts).text``, without the HTML work for plain text.
+
+    A summary is often one or two sentences with no markup at all, or in one ``<p>`` (an Atom
+    text summary as the parse stage gives it): then the body would be one
+    paragraph whose text is the input's, collapsed, unless that paragraph is a notice (scanned
+    here the same way) or something the cleaning pass trims (a separator, an e-mail placeholder,
+    a source's own drop rules), which go the long way. ``tests/normalize/test_clean_text.py``
+    holds the two equal.
+    """
+    if not raw:
+        return ""
+    paragraph = _ONE_PLAIN_PARAGRAPH.fullmatch(raw)
+    inner = paragraph.group(1) if paragraph else raw
+    plain = "<" not in inner and "&" not in inner and "protected" not in inner
+    if not plain or getattr(rules, "drop_selectors", None) or getattr(rules, "drop_patterns", None):
+        return clean_body(raw, base, rules, verdicts).text
+    text = collapse(strip_controls(inner))
+    if not text:
+        return ""
+    if _SEPARATOR.match(text):
+        return clean_body(raw, base, rules, verdicts).text
+    verdict = _scan(Block(text, (), 0), verdicts)
+    return "" if verdict.remove else text
 
 
 # whitespace between a block's end or start and the next block's start or end: never shown

@@ -15,7 +15,7 @@ from syndicate.attribution.rights import RightsClaim, claim_from_config, claim_f
 from syndicate.config import SourceConfig
 from syndicate.models import Attribution, NormalizedEntry, ParsedEntry, ParsedFeed, Rights
 from syndicate.normalize.authors import normalize_authors, split_names, unique
-from syndicate.normalize.body import clean_body
+from syndicate.normalize.body import clean_body, clean_text
 from syndicate.normalize.hashing import content_hash
 from syndicate.normalize.sanitize import sanitize
 from syndicate.normalize.text import clean_line, first_words, html_to_text, summarize
@@ -54,7 +54,7 @@ def _normalize(entry: ParsedEntry, feed: ParsedFeed, source: SourceConfig) -> No
     verdicts: dict[Block, Verdict] = {}  # paragraphs the summary shares with the content are scanned once
     body = clean_body(raw_body, base, source.rules, verdicts)
     if entry.content_html and entry.summary_html:
-        summary_text = clean_body(entry.summary_html, base, source.rules, verdicts).text or body.text
+        summary_text = clean_text(entry.summary_html, base, source.rules, verdicts) or body.text
     else:
         summary_text = body.text
     found = body.findings
