@@ -103,3 +103,14 @@ def test_fold_takes_a_shortcut_for_ascii_with_the_same_result() -> None:
         assert fold(text) == _fold_reference(text)
 
     same()
+
+
+def test_fold_drops_the_same_combining_marks_as_the_reference_across_the_whole_bmp() -> None:
+    """Every Basic Multilingual Plane character, 400 at a time, with and without an astral one."""
+    from syndicate.normalize.text import fold
+
+    chars = [chr(c) for c in range(0x80, 0x10000) if not 0xD800 <= c < 0xE000]
+    for i in range(0, len(chars), 400):
+        chunk = "a" + "".join(chars[i : i + 400]) + " é"
+        assert fold.__wrapped__(chunk) == _fold_reference(chunk)
+        assert fold.__wrapped__(chunk + "\U0001d165") == _fold_reference(chunk + "\U0001d165")
