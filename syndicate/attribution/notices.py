@@ -95,15 +95,16 @@ def find_hits(text: str, *, lead: bool) -> list[Hit]:
     hits: list[Hit] = []
     if len(text) > MAX_BLOCK_CHARS:
         return hits
-    possible = _PREFILTER.possible(text)  # exact: skips only rows that cannot match
     candidates = [
         rec
-        for rec, may in zip(RECOGNIZERS, possible, strict=True)
-        if may and (lead or rec.where != "lead") and not (rec.scope == "whole" and len(text) > MAX_WHOLE_CHARS)
+        for rec in map(RECOGNIZERS.__getitem__, _PREFILTER.possible_rows(text))  # exact: skips rows that cannot match
+        if (lead or rec.where != "lead") and not (rec.scope == "whole" and len(text) > MAX_WHOLE_CHARS)
     ]
     if not candidates:
         return hits
-    spans = sentence_spans(text)
+    spans: list[tuple[int, int]] = []
+    if any(rec.scope in ("sentence", "rest") for rec in candidates):  # whole-text rows need no sentences
+        spans = sentence_spans(text)
     for rec in candidates:
         if rec.scope == "sentence":
             for start, end in spans:
