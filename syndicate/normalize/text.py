@@ -112,13 +112,27 @@ def sentences(text: str) -> list[str]:
 def fold(text: str) -> str:
     """Lower-case, accents removed, only letters and digits separated by single spaces (for comparing)."""
     if text.isascii():  # nothing to decompose, no accents; casefold() is lower() here
-        return " ".join(_WORD.findall(text.lower()))
+        return _ascii_words(text.lower())
     decomposed = unicodedata.normalize("NFKD", text)
     if _ASTRAL.search(decomposed):
         stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     else:  # the same characters dropped, by one regex instead of a Python test per character
         stripped = _combining_marks().sub("", decomposed)
-    return " ".join(_WORD.findall(stripped.casefold()))
+    folded = stripped.casefold()
+    if folded.isascii():  # "café", "straße": ASCII once folded
+        return _ascii_words(folded)
+    return " ".join(_WORD.findall(folded))
+
+
+# every ASCII character that is neither a word character (``\w``) nor whitespace, as a space
+_ASCII_NON_WORD = str.maketrans(
+    {c: " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_" or chr(c).isspace())}
+)
+
+
+def _ascii_words(text: str) -> str:
+    r"""``" ".join(re.findall(r"\w+", text))`` for ASCII ``text``, in C: punctuation to spaces, split, join."""
+    return " ".join(text.translate(_ASCII_NON_WORD).split())
 
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")

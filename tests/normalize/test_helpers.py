@@ -114,3 +114,22 @@ def test_fold_drops_the_same_combining_marks_as_the_reference_across_the_whole_b
         chunk = "a" + "".join(chars[i : i + 400]) + " é"
         assert fold.__wrapped__(chunk) == _fold_reference(chunk)
         assert fold.__wrapped__(chunk + "\U0001d165") == _fold_reference(chunk + "\U0001d165")
+
+
+def test_ascii_words_are_the_word_runs_of_the_text() -> None:
+    import re
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from syndicate.normalize.text import _ascii_words
+
+    every_ascii = "".join(chr(c) for c in range(128))
+    assert _ascii_words(every_ascii) == " ".join(re.findall(r"\w+", every_ascii))
+
+    @settings(max_examples=2000, deadline=None)
+    @given(st.text(alphabet=[chr(c) for c in range(128)], max_size=80))
+    def same(text: str) -> None:
+        assert _ascii_words(text) == " ".join(re.findall(r"\w+", text))
+
+    same()
