@@ -117,7 +117,7 @@ class TablePrefilter:
 
     def __init__(self, regexes: Iterable[re.Pattern[str]]) -> None:
         self.literals: tuple[Literals, ...] = tuple(required_literals(r) for r in regexes)
-        self._always: list[bool] = [lits is None for lits in self.literals]  # rows tried whatever the text
+        # rows tried whatever the text (no literal is required for them to match)
         self._always_rows: tuple[int, ...] = tuple(row for row, lits in enumerate(self.literals) if lits is None)
         rows: dict[str, list[int]] = {}
         for row, lits in enumerate(self.literals):
@@ -132,19 +132,9 @@ class TablePrefilter:
             self._automaton.make_automaton()
 
     def possible_rows(self, text: str) -> list[int]:
-        """The rows (in table order) that may match ``text``: the True places of :meth:`possible`."""
+        """The rows, in table order, that may match ``text``: every other row cannot (nor any substring of it)."""
         rows = set(self._always_rows)
         if self._rows_of:
             for _end, found_rows in self._automaton.iter(fold(text)):
                 rows.update(found_rows)
         return sorted(rows)
-
-    def possible(self, text: str) -> list[bool]:
-        """Per regex, in table order: False when it cannot match ``text`` (nor any substring of it)."""
-        possible = self._always.copy()
-        if not self._rows_of:
-            return possible
-        for _end, found_rows in self._automaton.iter(fold(text)):
-            for row in found_rows:
-                possible[row] = True
-        return possible

@@ -103,11 +103,10 @@ def clean_text(
     """``clean_body(raw, base, rules, verdicts).text``, without the HTML work for plain text.
 
     A summary is often one or two sentences with no markup at all, or in one ``<p>`` (an Atom
-    text summary as the parse stage gives it): then the body would be one
-    paragraph whose text is the input's, collapsed, unless that paragraph is a notice (scanned
-    here the same way) or something the cleaning pass trims (a separator, an e-mail placeholder,
-    a source's own drop rules), which go the long way. ``tests/normalize/test_clean_text.py``
-    holds the two equal.
+    text summary as the parse stage gives it): then the body would be one paragraph whose text
+    is the input's, collapsed, unless that paragraph is a notice (scanned here the same way) or
+    something the cleaning pass trims (a separator, an e-mail placeholder, a source's own drop
+    rules), which go the long way. ``tests/normalize/test_clean_text.py`` holds the two equal.
     """
     if not raw:
         return ""

@@ -146,10 +146,3 @@ def test_required_literals_are_necessary(pattern: str) -> None:
         if regex.search(text):
             assert prefilter.may_match(literals, prefilter.fold(text)), (pattern, text)
 
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from([rec.example for rec in RECOGNIZERS] + ["by", "x", "plain words", "É"]), max_size=4))
-def test_possible_rows_are_the_true_places_of_possible(parts: list[str]) -> None:
-    text = " ".join(parts)
-    table = notices._PREFILTER
-    assert table.possible_rows(text) == [row for row, may in enumerate(table.possible(text)) if may]
