@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 
+from syndicate.jsontext import canonical
 from syndicate.models import Attribution, Rights
 
 
@@ -21,5 +21,4 @@ def content_hash(
         "rights": rights.to_json(),
         "attribution": attribution.to_json(),
     }
-    data = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return "sha256:" + hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
+    return "sha256:" + hashlib.sha256(canonical(payload)).hexdigest()

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
+from syndicate.jsontext import canonical, fields_of
 from syndicate.models import ParsedEntry, RawRights
 from syndicate.parse.hardening import MAX_CONTENT_CHARS, MAX_ENTRIES
 from syndicate.parse.text import clean, is_truncated
@@ -94,27 +95,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _as_data(value: Any) -> Any:
-    """``dataclasses.asdict`` for the parse models, without its deep copies (same result, ~10x faster)."""
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    if isinstance(value, tuple):
-        return [_as_data(v) for v in value]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _as_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, list):
-        return [_as_data(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _as_data(v) for k, v in value.items()}
-    return value  # datetimes: json.dumps' default (_plain) turns them into text
-
-
 def hash_entry(entry: ParsedEntry) -> str:
     """A stable blake2b-128 hex digest of the entry's parsed fields (``raw_hash`` excluded)."""
-    data = _as_data(entry)
+    data = fields_of(entry)
     data["raw_hash"] = ""
-    encoded = json.dumps(data, sort_keys=True, default=_plain, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.blake2b(encoded.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return hashlib.blake2b(canonical(data), digest_size=16).hexdigest()
 
 
 def reference_hash_entry(entry: ParsedEntry) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
+from syndicate import jsontext
 from syndicate.errors import StoreError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -22,7 +23,8 @@ def open_engine(url: str, *, upgrade: bool = True) -> Engine:
         parsed = make_url(url)
     except ArgumentError:
         raise StoreError(f"database: {url!r} is not a database URL") from None
-    kwargs: dict[str, Any] = {"future": True}
+    # JSON columns written and read with orjson (the standard library's exact spelling is not needed there)
+    kwargs: dict[str, Any] = {"future": True, "json_serializer": jsontext.dumps, "json_deserializer": jsontext.loads}
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
