@@ -52,6 +52,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # checkpoint every ~40 MB of WAL instead of every 4 MB: a page rewritten by many commits (an
+    # index leaf) is copied into the database once per checkpoint, so a cold sync writes ~20 %
+    # fewer bytes and spends ~7 % less CPU storing (bench/README.md); the file is kept to 64 MB
+    cursor.execute("PRAGMA wal_autocheckpoint=10000")
+    cursor.execute("PRAGMA journal_size_limit=67108864")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()

@@ -27,6 +27,10 @@ def test_wal_mode(tmp_path: Path) -> None:
     engine = open_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+        # a checkpoint every ~40 MB of WAL (fewer copies of pages many commits rewrite), the file capped at 64 MB
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 10000
+        assert conn.exec_driver_sql("PRAGMA journal_size_limit").scalar() == 64 * 2**20
 
 
 def test_lease_excludes_a_second_holder_and_frees_on_release(tmp_path: Path) -> None:
