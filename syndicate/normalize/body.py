@@ -69,9 +69,9 @@ def clean_body(
     selectors: Sequence[str] = getattr(rules, "drop_selectors", None) or ()
     patterns = _compile(getattr(rules, "drop_patterns", None) or ())
     html = strip_controls(raw)
-    if selectors:
+    if selectors:  # re-serialized by lxml: an entity such as &#1; may come back as the character
         html = _drop_selectors(html, selectors)
-    html = _squeeze_between_blocks(sanitize(html, base))
+    html = _squeeze_between_blocks(sanitize(html, base, controls_stripped=not selectors))
     scanned: list[tuple[Block, Verdict]] = []
     if verdicts is None:
         verdicts = {}  # a later pass sees mostly the same paragraphs: scan each once

@@ -110,13 +110,17 @@ def _cleaner(*, filtered: bool = True) -> nh3.Cleaner:
     )
 
 
-def sanitize(html: str, base: str | None = None) -> str:
-    """``html`` reduced to the allowlist, URLs resolved against ``base`` and cleaned."""
+def sanitize(html: str, base: str | None = None, *, controls_stripped: bool = False) -> str:
+    """``html`` reduced to the allowlist, URLs resolved against ``base`` and cleaned.
+
+    ``controls_stripped``: the caller has already passed ``html`` through ``strip_controls``
+    (which is idempotent), so it is not scanned again.
+    """
     if not html:
         return ""
     _current.base = base
     try:
-        return _cleaner().clean(strip_controls(html))
+        return _cleaner().clean(html if controls_stripped else strip_controls(html))
     finally:
         _current.base = None
 

@@ -19,7 +19,8 @@ from syndicate.config import SourceConfig
 from syndicate.models import Link, ParsedEntry, ParsedFeed, Person, RawRights, SourceFeedInfo
 from syndicate.normalize import normalize_entry
 from syndicate.normalize.body import clean_body
-from syndicate.normalize.sanitize import visible_text
+from syndicate.normalize.sanitize import sanitize, visible_text
+from syndicate.normalize.text import strip_controls
 
 TAGS = ["p", "a", "img", "div", "span", "em", "b", "script", "style", "iframe", "table", "tr", "td", "ul", "li",
         "h2", "blockquote", "pre", "code", "br", "hr", "form", "svg", "figure", "figcaption", "sup", "textarea",
@@ -98,3 +99,14 @@ def test_normalize_entry_never_raises(
     assert isinstance(result.content_html, str) and isinstance(result.title, str) and result.title
     assert len(result.summary) <= 400
     assert clean_body(result.content_html).html == result.content_html
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(anything)
+def test_sanitize_told_controls_are_stripped_gives_the_same(html: str) -> None:
+    """clean_body strips control characters once, then tells sanitize not to scan again."""
+    stripped = strip_controls(html)
+    assert strip_controls(stripped) == stripped
+    assert sanitize(stripped, "https://feed.example/a/", controls_stripped=True) == sanitize(
+        html, "https://feed.example/a/"
+    )
