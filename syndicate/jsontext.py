@@ -8,7 +8,7 @@ the standard library for what orjson refuses (lone surrogates, integers beyond 6
   datetimes written with ``isoformat()``, so hashes stored by earlier versions stay valid.
   It is for data without floats (the two libraries spell some floats differently: ``1e-05``
   against ``0.00001``); the parse models and the hashed payloads have none, which
-  ``tests/test_jsontext.py`` checks on their field types.
+  ``tests/core/test_jsontext.py`` checks on their field types.
 * :func:`dumps` / :func:`loads` are the engine's ``json_serializer`` / ``json_deserializer``:
   any valid JSON that reads back the same will do there. Infinities and NaN, which JSON
   cannot spell, are written as null.
@@ -24,8 +24,6 @@ from typing import Any
 import orjson
 
 _CANONICAL = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
-
-
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
