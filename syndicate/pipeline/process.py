@@ -11,7 +11,7 @@ from datetime import datetime
 
 from syndicate.config import SourceConfig
 from syndicate.errors import ParseError
-from syndicate.models import NormalizedEntry, ParsedFeed
+from syndicate.models import NormalizedEntry, ParsedFeed, quick_pickle
 from syndicate.normalize import normalize_entry
 from syndicate.parse import parse_feed
 from syndicate.pipeline.hints import poll_hint
@@ -58,3 +58,6 @@ def process_feed(job: ProcessJob) -> ProcessOutcome:
         skipped=skipped,
         poll_hint=hint,
     )
+
+
+quick_pickle(ProcessJob, ProcessOutcome)  # both cross the process pool's pipe
