@@ -12,6 +12,7 @@ and compares by value in tests. Third-party shapes (feedparser dicts,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from operator import attrgetter
@@ -340,18 +341,24 @@ def quick_pickle(*classes: type) -> None:
     round-trips every model).
     """
     for cls in classes:
-        names = tuple(f.name for f in fields(cls))
-        get = attrgetter(*names)
-
-        def getstate(self: Any, get: Any = get, single: bool = len(names) == 1) -> tuple[Any, ...]:
-            return (get(self),) if single else get(self)  # type: ignore[no-any-return]
-
-        def setstate(self: Any, state: tuple[Any, ...], names: tuple[str, ...] = names) -> None:
-            for name, value in zip(names, state, strict=True):
-                object.__setattr__(self, name, value)
-
+        getstate, setstate = _state_by_fields(tuple(f.name for f in fields(cls)))
         setattr(cls, "__getstate__", getstate)  # noqa: B010 (mypy: methods cannot be assigned)
         setattr(cls, "__setstate__", setstate)  # noqa: B010
+
+
+def _state_by_fields(names: tuple[str, ...]) -> tuple[Callable[[Any], Any], Callable[[Any, Any], None]]:
+    """``__getstate__`` and ``__setstate__`` for a slotted class with these fields, in this order."""
+    get = attrgetter(*names)
+    single = len(names) == 1  # attrgetter of one name gives the value, not a 1-tuple
+
+    def getstate(self: Any) -> Any:
+        return (get(self),) if single else get(self)
+
+    def setstate(self: Any, state: Any) -> None:
+        for name, value in zip(names, state, strict=True):
+            object.__setattr__(self, name, value)
+
+    return getstate, setstate
 
 
 quick_pickle(

@@ -25,7 +25,7 @@ MODELS = [
 def test_every_model_takes_the_quick_path() -> None:
     assert len(MODELS) >= 16
     for cls in [*MODELS, ProcessJob, ProcessOutcome]:
-        assert cls.__getstate__.__qualname__.startswith("quick_pickle"), cls  # type: ignore[attr-defined]
+        assert cls.__getstate__.__qualname__.startswith("_state_by_fields"), cls  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("cls", MODELS, ids=lambda c: c.__name__)

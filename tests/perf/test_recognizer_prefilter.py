@@ -145,4 +145,3 @@ def test_required_literals_are_necessary(pattern: str) -> None:
     for text in ("foobarx", "FOOBAZ", "ac", "bc", "xx", "", "Abcd", "ABCD", "cc"):
         if regex.search(text):
             assert prefilter.may_match(literals, prefilter.fold(text)), (pattern, text)
-
