@@ -59,9 +59,10 @@ _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufeff]")
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
 # the common case clean_url returns unchanged: an absolute http(s) URL in printable ASCII, without
-# spaces or brackets, and with no query or fragment (the only parts it may strip)
+# spaces or brackets, and with no query or fragment (the only parts it may strip), and not "http:////…"
+# (no host and a path starting "//", which urlunsplit writes back with two slashes fewer)
 _PLAIN_PREFIXES = ("http://", "https://")
-_PLAIN_HTTP = re.compile(r"https?://[!$&'()*+,\-./0-9:;=@A-Z_a-z~%]+")
+_PLAIN_HTTP = re.compile(r"https?://(?!//)[!$&'()*+,\-./0-9:;=@A-Z_a-z~%]+")
 
 
 def is_tracking_param(name: str) -> bool:

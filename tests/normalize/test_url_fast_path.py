@@ -40,3 +40,6 @@ def test_typical_urls() -> None:
     assert clean_url("https://a.example/p#xtor=RSS-1") == "https://a.example/p"
     assert clean_url("http://[::1") is None
     assert clean_url(" https://a.example/p ") == "https://a.example/p"
+    # no host and a path starting "//" (found by the test above): the full steps, which drop two slashes
+    assert not urls._PLAIN_HTTP.fullmatch("http:////x")
+    assert clean_url("http:////") == urls._cleaned("http:////", None) == "http://"
