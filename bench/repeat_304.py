@@ -32,6 +32,7 @@ def main() -> int:
     parser.add_argument("--entries", type=int, default=50)
     args = parser.parse_args()
     options = argparse.Namespace(reader_workers=8)
+    run.precompile_project()
     farm = run.FarmProcess(args.feeds, args.entries)
     try:
         with tempfile.TemporaryDirectory(prefix="syndicate-304-") as tmp:
