@@ -178,12 +178,20 @@ def _primary(copies: list[NormalizedEntry]) -> tuple[int, bool]:
     """Index of the copy that is (most likely) the original publisher's own, and whether it is one."""
     claimed_urls = {_url_key(c.attribution.original_url) for c in copies if not c.is_original} - {None}
     claimed_outlets = [c.attribution.original_publisher for c in copies if not c.is_original]
+
+    def is_claimed(copy: NormalizedEntry) -> bool:
+        """Another copy (or this one) names this copy's URL or outlet as the original."""
+        outlet = _outlet(copy)
+        return _url_key(copy.copy_url) in claimed_urls or any(same_outlet(outlet, o) for o in claimed_outlets if o)
+
+    if len(copies) == 1:  # the only copy is the primary: what the rank below gives, without the tie-breakers
+        return 0, copies[0].is_original or is_claimed(copies[0])
     authors = [name for c in copies for name in c.authors]
 
     def rank(index: int) -> tuple[bool, bool, bool, datetime, int]:
         copy = copies[index]
         outlet = _outlet(copy)
-        claimed = _url_key(copy.copy_url) in claimed_urls or any(same_outlet(outlet, o) for o in claimed_outlets if o)
+        claimed = is_claimed(copy)
         by_itself = any(same_outlet(outlet, name) for name in authors)
         when = copy.published or copy.updated or datetime.max.replace(tzinfo=None)
         if when.tzinfo is not None:

@@ -141,3 +141,20 @@ def test_the_merged_hash_is_always_the_hash_of_the_merged_fields() -> None:
             article.title, article.url, article.content_html, article.authors, article.rights, article.attribution
         )
         assert article.content_hash == expected
+
+
+def test_a_single_copy_is_its_own_primary() -> None:
+    """One copy needs no ranking: it is the primary, taken as the original's own when it is one or
+    when its attribution names its own URL; otherwise the article points at the original it names."""
+    alone = merge_copies("x", [original()], None)
+    assert alone.url == original().url and alone.attribution.republishers == ()
+
+    wire = republished("Wire", "wire.example")
+    assert not wire.is_original
+    merged = merge_copies("x", [wire], None)
+    assert merged.url == "https://harbortimes.example/news/strike"
+    assert merged.attribution.original_publisher == "Harbor Times"
+
+    self_named = replace(wire, attribution=replace(wire.attribution, original_url=wire.copy_url))
+    merged = merge_copies("x", [self_named], None)
+    assert merged.url == (self_named.url or self_named.copy_url)
