@@ -63,8 +63,11 @@ class FilesTarget(Target):
 
     @property
     def folder(self) -> Path:
+        """The folder, relative to the configuration's folder unless absolute, resolved as the feeds'
+        folder is (``config/../var/crossposts`` is shown, and recorded as the remote URL, as
+        ``var/crossposts``)."""
         path = Path(self.options.path)
-        return path if path.is_absolute() else self.base_dir / path
+        return (path if path.is_absolute() else self.base_dir / path).resolve()
 
     def file_name(self, post: Post) -> str:
         when = post.article.published or post.article.first_seen

@@ -215,6 +215,17 @@ def test_files_front_matter_and_stable_name(engine: Engine, tmp_path: Path) -> N
     assert f'canonical_url: "{article.url}"' in text
 
 
+def test_files_remote_url_has_no_dot_dot_steps(engine: Engine, tmp_path: Path) -> None:
+    """A path relative to the configuration's folder ("../var/crossposts") is recorded as the folder
+    it names, not as "config/../var/crossposts"."""
+    config, article = _one_article(engine, tmp_path, {"name": "site", "type": "files", "path": "sub/../out"})
+    deliver(engine, config, now=later(1))
+    row = row_for(engine, article.id, "site")
+    (path,) = (tmp_path / "out").resolve().glob("*.md")
+    assert row["remote_id"] == str(path) and row["remote_url"] == path.as_uri()
+    assert ".." not in row["remote_url"]
+
+
 # -- wordpress and ghost (real) ------------------------------------------------------
 
 
