@@ -18,8 +18,9 @@ from typing import Any
 from celery import chain
 from celery.result import AsyncResult
 
+from syndicate.config import Config
 from syndicate.distributed import wire
-from syndicate.distributed.app import configure
+from syndicate.distributed.app import RESTORE_INTERVAL, configure, task_budget
 from syndicate.errors import SyndicateError
 from syndicate.pipeline.context import Context
 from syndicate.pipeline.passes import PassSummary, SourceOutcome, SourceReport, select_sources
@@ -75,38 +76,73 @@ def _broker(app: Any) -> str:
 @dataclass
 class _Waiting:
     key: str
-    result: AsyncResult
+    results: list[AsyncResult]  # the first try, then any sent again
+
+    def settled(self) -> AsyncResult | None:
+        """A try that has an outcome: its result is in, or the task before it in its chain failed."""
+        for result in self.results:
+            if result.ready() or (result.parent is not None and result.parent.failed()):
+                return result
+        return None
 
 
 def wait_all(
-    app: Any, pending: Mapping[str, AsyncResult], on_done: Callable[[str, Any, BaseException | None], None]
+    app: Any,
+    pending: Mapping[str, AsyncResult],
+    on_done: Callable[[str, Any, BaseException | None], None],
+    *,
+    resend: Callable[[str], AsyncResult] | None = None,
+    stall: float | None = None,
 ) -> None:
-    """Wait until every result is in; ``on_done(key, value, error)`` for each as it arrives."""
-    waiting = [_Waiting(k, r) for k, r in pending.items()]
-    last_progress = time.monotonic()
+    """Wait until every result is in; ``on_done(key, value, error)`` once for each as it arrives.
+
+    A task message can be lost: a worker killed between taking it from Redis and recording it as
+    unacknowledged takes it along (Redis gives back only what was recorded). So when nothing at
+    all has arrived for ``stall`` seconds, longer than any task may run before Redis hands it to
+    another worker, every key still waiting is sent again with ``resend(key)``: every task is
+    idempotent, and whichever try finishes first is taken.
+    """
+    waiting = [_Waiting(k, [r]) for k, r in pending.items()]
+    last_progress = last_look = time.monotonic()
     while waiting:
         still: list[_Waiting] = []
         for item in waiting:
-            failed_parent = item.result.parent is not None and item.result.parent.failed()
-            if item.result.ready() or failed_parent:
+            result = item.settled()
+            if result is not None:
                 error: BaseException | None = None
                 value: Any = None
                 try:
-                    if failed_parent:
-                        item.result.parent.get(propagate=True, disable_sync_subtasks=False)
-                    value = item.result.get(propagate=True, disable_sync_subtasks=False)
+                    if result.parent is not None and result.parent.failed():
+                        result.parent.get(propagate=True, disable_sync_subtasks=False)
+                    value = result.get(propagate=True, disable_sync_subtasks=False)
                 except Exception as exc:  # a task crashed: report it, keep the pass going
                     error = exc
                 on_done(item.key, value, error)
-                last_progress = time.monotonic()
+                last_progress = last_look = time.monotonic()
             else:
                 still.append(item)
         waiting = still
         if waiting:
-            if time.monotonic() - last_progress > LIVENESS:
+            now = time.monotonic()
+            if now - last_look > LIVENESS:
                 ensure_workers(app)
-                last_progress = time.monotonic()
+                last_look = now
+            if resend is not None and stall is not None and now - last_progress > stall:
+                ensure_workers(app)
+                log.warning(
+                    "no task result for %.0fs: sending %d task(s) again (%s)",
+                    now - last_progress, len(waiting), ", ".join(item.key for item in waiting[:5]),
+                )
+                for item in waiting:
+                    item.results.append(resend(item.key))
+                last_progress = last_look = now
             time.sleep(POLL)
+
+
+def resend_after(config: Config) -> float:
+    """Seconds without any result after which the tasks still waiting are sent again: a task
+    lost with its worker would have been handed to another worker by then."""
+    return 2 * task_budget(config) + 2 * RESTORE_INTERVAL
 
 
 def run_pass_on_workers(
@@ -138,7 +174,8 @@ def run_pass_on_workers(
         if progress:
             progress(value.report)
 
-    wait_all(app, {name: enqueue_source(name) for name in names}, source_done)
+    stall = resend_after(config)
+    wait_all(app, {name: enqueue_source(name) for name in names}, source_done, resend=enqueue_source, stall=stall)
     summary.sources.sort(key=lambda report: names.index(report.name))
 
     def rendered(_key: str, value: Any, error: BaseException | None) -> None:
@@ -147,7 +184,7 @@ def run_pass_on_workers(
         else:
             summary.outputs = wire.render_from_wire(value)
 
-    wait_all(app, {"render": enqueue_render()}, rendered)
+    wait_all(app, {"render": enqueue_render()}, rendered, resend=lambda _key: enqueue_render(), stall=stall)
     if config.target:
         from syndicate import crosspost as xp
 
@@ -170,7 +207,13 @@ def _deliver_everywhere(app: Any, ctx: Context, xp: Any) -> Any:
             return
         merge_deliveries(total, wire.deliveries_from_wire(value))
 
-    wait_all(app, {t.name: enqueue_deliver(t.name) for t in enabled_targets(ctx.config)}, delivered)
+    wait_all(
+        app,
+        {t.name: enqueue_deliver(t.name) for t in enabled_targets(ctx.config)},
+        delivered,
+        resend=enqueue_deliver,
+        stall=resend_after(ctx.config),
+    )
     return total
 
 

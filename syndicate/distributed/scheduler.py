@@ -29,7 +29,7 @@ from sqlalchemy import func, select
 from syndicate.daemon.lease import Lease
 from syndicate.daemon.signals import install_signals
 from syndicate.distributed.app import claim_hold, configure, task_budget
-from syndicate.distributed.client import enqueue_deliver, enqueue_render, enqueue_source
+from syndicate.distributed.client import enqueue_deliver, enqueue_render, enqueue_source, resend_after
 from syndicate.errors import SyndicateError
 from syndicate.pipeline.context import Context
 from syndicate.pipeline.passes import select_sources
@@ -53,7 +53,8 @@ class Scheduler:
         self.reload_requested = threading.Event()
         self.active = False
         self.render_mark: tuple[Any, ...] | None = None
-        self.in_flight: dict[str, Any] = {}  # "render" / "deliver:NAME" -> AsyncResult
+        # "render" / "deliver:NAME" -> (AsyncResult, time.monotonic() when it was sent)
+        self.in_flight: dict[str, tuple[Any, float]] = {}
         self.enqueued = 0
         self.last_tick_finished: float | None = None
         self.last_purge = 0.0
@@ -111,20 +112,30 @@ class Scheduler:
         self.enqueued += count
         mark = self._articles_mark()
         if mark != self.render_mark and self._free("render"):
-            self.in_flight["render"] = enqueue_render()
+            self.in_flight["render"] = (enqueue_render(), time.monotonic())
             self.render_mark = mark
         for target in config.target:
             key = f"deliver:{target.name}"
             if target.enabled and self._free(key):
-                self.in_flight[key] = enqueue_deliver(target.name, task_budget(config) / 2)
+                self.in_flight[key] = (enqueue_deliver(target.name, task_budget(config) / 2), time.monotonic())
         if time.monotonic() - self.last_purge > PURGE_EVERY:
             self.purge()
         self.last_tick_finished = time.monotonic()
         return count
 
     def _free(self, key: str) -> bool:
-        result = self.in_flight.get(key)
-        return result is None or bool(result.ready())
+        """Whether the task sent for ``key`` is done, or so overdue that its message was lost."""
+        sent = self.in_flight.get(key)
+        if sent is None:
+            return True
+        result, sent_at = sent
+        if result.ready():
+            return True
+        waited = time.monotonic() - sent_at
+        if waited > resend_after(self.ctx.config):  # lost with a worker that never recorded it: send it again
+            log.warning("%s: no result for %.0fs; sending it again (tasks are idempotent)", key, waited)
+            return True
+        return False
 
     def _articles_mark(self) -> tuple[Any, ...]:
         with self.ctx.engine.connect() as conn:
