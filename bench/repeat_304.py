@@ -52,6 +52,7 @@ def main() -> int:
             for _ in range(args.rounds):
                 for system in SYSTEMS:
                     argv = run.system_argv(system, Path(tmp) / system, "304", options)
+                    run.settle()
                     walls[system].append(run.measure(system, "304", argv).wall)
     finally:
         farm.close()

@@ -169,6 +169,17 @@ def measure(system: str, phase: str, argv: list[str], env: dict[str, str] | None
 # --------------------------------------------------------------------------
 
 
+def settle() -> None:
+    """Before a measured pass: write out what the previous pass left dirty in the page cache.
+
+    A cold pass writes hundreds of MB (syndicate's database ~600 MB, the floor's ~200 MB); the
+    kernel writes them back over the next seconds, on the same two cores, and would slow down
+    whichever pass runs next, by how much the one before it wrote.
+    """
+    os.sync()
+    time.sleep(0.5)
+
+
 def precompile_project() -> None:
     """Write syndicate's bytecode caches, as installing it does.
 
@@ -377,6 +388,7 @@ def bench_system(system: str, farm: FarmProcess, args: argparse.Namespace, base:
     for phase in PHASES:
         if phase == "changed":
             farm.advance(args.advance_fraction, args.advance_entries)
+        settle()
         result = measure(system, phase, system_argv(system, workdir, phase, args), env)
         out.append(result)
         status = "" if result.ok else f"  FAILED {result.note}"
