@@ -78,6 +78,15 @@ class _Waiting:
     key: str
     results: list[AsyncResult]  # the first try, then any sent again
 
+    def task_ids(self) -> set[str]:
+        """The ids of every try's tasks (a source's chain: its fetch and its process task)."""
+        ids = set()
+        for result in self.results:
+            ids.add(result.id)
+            if result.parent is not None:
+                ids.add(result.parent.id)
+        return ids
+
     def settled(self) -> AsyncResult | None:
         """A try that has an outcome: its result is in, or the task before it in its chain failed."""
         for result in self.results:
@@ -99,8 +108,8 @@ def wait_all(
     A task message can be lost: a worker killed between taking it from Redis and recording it as
     unacknowledged takes it along (Redis gives back only what was recorded). So when nothing at
     all has arrived for ``stall`` seconds, longer than any task may run before Redis hands it to
-    another worker, every key still waiting is sent again with ``resend(key)``: every task is
-    idempotent, and whichever try finishes first is taken.
+    another worker, every key still waiting whose tasks no worker is running or holding is sent
+    again with ``resend(key)``: every task is idempotent, and whichever try finishes first is taken.
     """
     waiting = [_Waiting(k, [r]) for k, r in pending.items()]
     last_progress = last_look = time.monotonic()
@@ -129,14 +138,27 @@ def wait_all(
                 last_look = now
             if resend is not None and stall is not None and now - last_progress > stall:
                 ensure_workers(app)
-                log.warning(
-                    "no task result for %.0fs: sending %d task(s) again (%s)",
-                    now - last_progress, len(waiting), ", ".join(item.key for item in waiting[:5]),
-                )
-                for item in waiting:
+                busy = tasks_on_workers(app)
+                lost = [item for item in waiting if not (item.task_ids() & busy)]
+                if lost:
+                    log.warning(
+                        "no task result for %.0fs: sending %d task(s) again (%s)",
+                        now - last_progress, len(lost), ", ".join(item.key for item in lost[:5]),
+                    )
+                for item in lost:
                     item.results.append(resend(item.key))
                 last_progress = last_look = now
             time.sleep(POLL)
+
+
+def tasks_on_workers(app: Any, *, timeout: float = 2.0) -> set[str]:
+    """Ids of the tasks the workers are running or hold reserved (empty when none answers)."""
+    try:
+        inspect = app.control.inspect(timeout=timeout)
+        replies = [inspect.active() or {}, inspect.reserved() or {}]
+    except Exception:  # the broker is unreachable: nothing is known to be running
+        return set()
+    return {task["id"] for reply in replies for tasks in reply.values() for task in tasks if "id" in task}
 
 
 def resend_after(config: Config) -> float:

@@ -106,3 +106,33 @@ def test_the_scheduler_sends_again_a_task_long_overdue(tmp_path: Path, redis_url
     finally:
         broker.close()
         ctx.close()
+
+
+def test_a_running_task_is_not_taken_for_lost(
+    tmp_path: Path, pg_url: str, redis_url: str, receiver: WebhookReceiver, run_token: str
+) -> None:
+    """What the stall check asks the workers: the ids of the tasks they run or hold. A task
+    still running after the stall (a slow fetch here) is not sent again."""
+    from celery import Celery
+
+    from syndicate.distributed.app import celery_settings
+    from syndicate.distributed.client import tasks_on_workers
+
+    farm = FeedFarm(2, 1, token=run_token, delay=10.0)  # every request answered after 10 s
+    config = scenario_config(tmp_path, farm, database=pg_url, hook=receiver.url, broker=redis_url)
+    config.write_text(config.read_text().replace('deadline = "5s"', 'deadline = "60s"'))  # a fetch may wait
+    assert syndicate("db", "upgrade", config=config).returncode == 0
+    app = Celery("probe", set_as_current=False)
+    app.conf.update(celery_settings(load_config(config)))
+    worker = spawn("worker", "--concurrency", "1", config=config, log=tmp_path / "worker.log")
+    try:
+        wait_for(lambda: workers_answering(config) >= 1, timeout=90, what="a worker to answer")
+        assert tasks_on_workers(app) == set()
+        sent = app.send_task("syndicate.fetch", args=["f000"])
+        wait_for(lambda: sent.id in tasks_on_workers(app, timeout=1.0), timeout=30, what="the fetch to be seen running")
+        assert sent.get(timeout=60)["status"] == "ok"
+        assert sent.id not in tasks_on_workers(app)
+    finally:
+        kill(worker, signal.SIGTERM)
+        farm.close()
+        app.close()
