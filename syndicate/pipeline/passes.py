@@ -20,6 +20,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -205,7 +206,8 @@ def _ingest_sources(
                         pending.add(future)
 
                 submit_fetches()
-                processing: dict[Future[ProcessOutcome], tuple[SourceConfig, FetchResult]] = {}
+                # each job with the generation of the pool it went to (see _outcome)
+                processing: dict[Future[ProcessOutcome], tuple[SourceConfig, FetchResult, ProcessJob, int]] = {}
                 quiet: list[tuple[SourceConfig, FetchResult]] = []  # nothing to process: recorded in batches
                 quiet_since = 0.0
                 try:
@@ -227,15 +229,16 @@ def _ingest_sources(
                                 job = process_job(ctx, source, result)
                                 if job is not None:
                                     processed = _submit(process_pool.get(), job)
-                                    processing[processed] = (source, result)
+                                    processing[processed] = (source, result, job, process_pool.generation)
                                     pending.add(processed)
                                 else:
                                     if not quiet:
                                         quiet_since = time.monotonic()
                                     quiet.append((source, result))
                             else:
-                                source, result = processing.pop(future)  # type: ignore[arg-type]
-                                _finish(ctx, source, result, future.result(), summary, progress)
+                                source, result, job, generation = processing.pop(future)  # type: ignore[arg-type]
+                                outcome = _outcome(future, job, process_pool, generation)
+                                _finish(ctx, source, result, outcome, summary, progress)
                         if len(quiet) >= _RECORD_BATCH or (quiet and time.monotonic() - quiet_since >= _RECORD_WAIT):
                             _finish_quiet(ctx, quiet, summary, progress)
                         submit_fetches()
@@ -255,13 +258,51 @@ def _submit(pool: Executor | None, job: ProcessJob) -> Future[ProcessOutcome]:
     from syndicate.pipeline.process import process_feed
 
     if pool is not None:
-        return pool.submit(process_feed, job)
+        try:
+            return pool.submit(process_feed, job)
+        except BrokenProcessPool as exc:  # a worker died since: the job is retried, as in _outcome
+            broken: Future[ProcessOutcome] = Future()
+            broken.set_exception(exc)
+            return broken
     future: Future[ProcessOutcome] = Future()
     try:
         future.set_result(process_feed(job))
     except Exception as exc:  # a bug in a stage: keep it to this source
         future.set_exception(exc)
     return future
+
+
+def _outcome(future: Future[ProcessOutcome], job: ProcessJob, pool: _LazyPool, generation: int) -> ProcessOutcome:
+    """The outcome of a processing job, whatever became of the process that ran it.
+
+    A worker process that dies (the kernel's OOM killer, a crash in a C extension on some
+    document) breaks the whole pool: every job in it fails with ``BrokenProcessPool``. Each such
+    job runs again alone in a fresh pool; one that kills its worker a second time is that
+    source's error, and the pass goes on. A bug in a stage is that source's error too.
+    """
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        pass
+    except Exception as exc:  # a bug in a stage: keep it to this source
+        log.debug("processing %s failed", job.source.name, exc_info=True)
+        return _failed(job, f"internal error while processing: {type(exc).__name__}: {exc}")
+    pool.reset(generation)  # unless an earlier job of that pool has replaced it already
+    log.warning("%s: a worker process died; processing this source again alone", job.source.name)
+    retry_generation = pool.generation
+    try:
+        return _submit(pool.get(), job).result()
+    except BrokenProcessPool:
+        pool.reset(retry_generation)
+        return _failed(job, "processing this document killed the worker process (twice)")
+    except Exception as exc:
+        return _failed(job, f"internal error while processing: {type(exc).__name__}: {exc}")
+
+
+def _failed(job: ProcessJob, error: str) -> ProcessOutcome:
+    from syndicate.pipeline.process import ProcessOutcome
+
+    return ProcessOutcome(source=job.source.name, feed=None, error=error)
 
 
 class _LazyPool:
@@ -271,12 +312,22 @@ class _LazyPool:
         self._workers = workers
         self._enabled = enabled
         self._pool: ProcessPoolExecutor | None = None
+        self.generation = 0  # one more each time a broken pool is dropped
 
     def get(self) -> Executor | None:
         """The pool, or None when the pass processes on this thread."""
         if self._enabled and self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=self._workers, mp_context=get_context("forkserver"))
         return self._pool
+
+    def reset(self, generation: int) -> None:
+        """Drop the pool of ``generation`` (broken): the next :meth:`get` starts a fresh one."""
+        if generation != self.generation:
+            return  # that pool was replaced already; the current one may be busy with other jobs
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        self.generation += 1
 
     def shutdown(self) -> None:
         if self._pool is not None:
