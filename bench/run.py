@@ -174,7 +174,8 @@ def settle() -> None:
 
     A cold pass writes hundreds of MB (syndicate's database ~600 MB, the floor's ~200 MB); the
     kernel writes them back over the next seconds, on the same two cores, and would slow down
-    whichever pass runs next, by how much the one before it wrote.
+    whichever pass runs next, by how much the one before it wrote. The short pause lets the
+    previous pass's processes (pool workers, the forkserver) finish exiting too.
     """
     os.sync()
     time.sleep(0.5)

@@ -285,8 +285,7 @@ def _outcome(future: Future[ProcessOutcome], job: ProcessJob, pool: _LazyPool, g
     except BrokenProcessPool:
         pass
     except Exception as exc:  # a bug in a stage: keep it to this source
-        log.debug("processing %s failed", job.source.name, exc_info=True)
-        return _failed(job, f"internal error while processing: {type(exc).__name__}: {exc}")
+        return _crashed(job, exc)
     pool.reset(generation)  # unless an earlier job of that pool has replaced it already
     log.warning("%s: a worker process died; processing this source again alone", job.source.name)
     retry_generation = pool.generation
@@ -296,7 +295,12 @@ def _outcome(future: Future[ProcessOutcome], job: ProcessJob, pool: _LazyPool, g
         pool.reset(retry_generation)
         return _failed(job, "processing this document killed the worker process (twice)")
     except Exception as exc:
-        return _failed(job, f"internal error while processing: {type(exc).__name__}: {exc}")
+        return _crashed(job, exc)
+
+
+def _crashed(job: ProcessJob, exc: Exception) -> ProcessOutcome:
+    log.debug("processing %s failed", job.source.name, exc_info=exc)
+    return _failed(job, f"internal error while processing: {type(exc).__name__}: {exc}")
 
 
 def _failed(job: ProcessJob, error: str) -> ProcessOutcome:
