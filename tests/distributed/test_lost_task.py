@@ -131,7 +131,8 @@ def test_a_running_task_is_not_taken_for_lost(
         sent = app.send_task("syndicate.fetch", args=["f000"])
         wait_for(lambda: sent.id in tasks_on_workers(app, timeout=1.0), timeout=30, what="the fetch to be seen running")
         assert sent.get(timeout=60)["status"] == "ok"
-        assert sent.id not in tasks_on_workers(app)
+        # the result is stored a moment before the worker stops listing the task as active
+        wait_for(lambda: sent.id not in tasks_on_workers(app, timeout=1.0), timeout=30, what="the fetch to leave")
     finally:
         kill(worker, signal.SIGTERM)
         farm.close()
