@@ -25,7 +25,7 @@ import fastfeedparser  # noqa: E402
 import lxml.html  # noqa: E402
 
 from syndicate.attribution.notices import find_hits  # noqa: E402
-from syndicate.normalize.body import _squeeze_between_blocks  # noqa: E402
+from syndicate.normalize.body import clean_body  # noqa: E402
 from syndicate.normalize.sanitize import resanitize, sanitize  # noqa: E402
 from syndicate.normalize.text import html_to_text  # noqa: E402
 from syndicate.parse import parse_feed  # noqa: E402
@@ -45,7 +45,7 @@ def main() -> None:
     bodies = [e.content_html or e.summary_html or "" for feed in feeds for e in feed.entries]
     count = len(bodies)
     base = "http://127.0.0.1:1/"
-    cleaned = [_squeeze_between_blocks(sanitize(body, base)) for body in bodies]
+    cleaned = [clean_body(body, base).html for body in bodies]  # what the cleaning pass parses and re-sanitizes
     paragraphs = [p for body in cleaned for p in map(html_to_text, _PARAGRAPH_END.split(body)) if p]
 
     def per_entry(work: Callable[[], object]) -> float:
