@@ -178,6 +178,8 @@ class OutputConfig(_Model):
     base_url: str | None = None  # defaults to [syndicate].base_url
     hubs: list[str] | None = None  # defaults to [syndicate].hubs
     archive: bool = False  # RFC 5005 archive documents beyond `limit`
+    # full text only where the terms allow it ("allowed"), always (the operator answers for it) or never
+    full_text: Literal["allowed", "always", "never"] = "allowed"
 
     _name = field_validator("name")(_check_name)
 

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal, TypeVar
 from urllib.parse import quote, urlsplit
 
-from syndicate.config import OutputConfig, Settings
+from syndicate.config import OutputConfig, RightsConfig, Settings
 from syndicate.models import Article
+from syndicate.outputs.fulltext import excerpt_html, excerpt_text, in_full
 from syndicate.outputs.text import clean, clean_or_none
 
 Format = Literal["atom", "rss", "json"]
@@ -94,6 +95,7 @@ class EntryFacts:
     publisher: str | None
     source: SourceFacts | None
     article: Article
+    full_text: bool = True  # False: the terms forbid republication; content is the excerpt and a link
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,12 +280,17 @@ def _unique(values: Sequence[str | None]) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def entry_facts(article: Article, fallback_updated: datetime) -> EntryFacts:
+def entry_facts(article: Article, fallback_updated: datetime, *, full_text: bool = True) -> EntryFacts:
+    """What every format says about ``article``; without ``full_text`` its body is an excerpt and a link."""
     published = utc(article.published)
     updated = utc(article.updated) or published or utc(article.first_seen) or fallback_updated
     authors = _unique(article.authors) or _unique([article.attribution.original_author])
     line = rights_line(article)
     language = clean_or_none(article.language)
+    summary, content = clean(article.summary).strip(), clean(article.content_html)
+    if not full_text:
+        summary = excerpt_text(article)
+        content = excerpt_html(article, summary)
     return EntryFacts(
         id=entry_id(article.id),
         title=clean_or_none(article.title) or UNTITLED,
@@ -291,8 +298,8 @@ def entry_facts(article: Article, fallback_updated: datetime) -> EntryFacts:
         published=published,
         updated=updated,
         authors=authors,
-        summary=clean(article.summary).strip(),
-        content_html=clean(article.content_html),
+        summary=summary,
+        content_html=content,
         tags=_unique(article.tags),
         language=language if language and _LANGUAGE_TAG.match(language) else None,
         rights_line=line,
@@ -301,6 +308,7 @@ def entry_facts(article: Article, fallback_updated: datetime) -> EntryFacts:
         publisher=clean_or_none(article.attribution.original_publisher),
         source=source_facts(article, line),
         article=article,
+        full_text=full_text,
     )
 
 
@@ -321,9 +329,14 @@ def feed_facts(
     tombstones: Sequence[Article] = (),
     archive: ArchiveLinks | None = None,
     updated: datetime | None = None,
+    source_rights: Mapping[str, RightsConfig] | None = None,
 ) -> FeedFacts:
+    """``source_rights`` (source name → ``[source].rights``) are the agreements ``full_text`` weighs."""
     feed_updated = utc(updated) or newest(articles, tombstones)
-    entries = _unique_by_id(entry_facts(a, feed_updated) for a in articles)
+    rights = source_rights or {}
+    entries = _unique_by_id(
+        entry_facts(a, feed_updated, full_text=in_full(output.full_text, a, rights)) for a in articles
+    )
     live = {entry.id for entry in entries}
     stones = _unique_by_id(
         TombstoneFacts(ref=entry_id(t.id), when=utc(t.deleted_at) or feed_updated, comment=TOMBSTONE_COMMENT)

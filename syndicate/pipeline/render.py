@@ -67,6 +67,7 @@ def render_outputs(ctx: Context, *, force: bool = False) -> RenderSummary:
     tombstone_cutoff = datetime.now(UTC) - timedelta(seconds=config.syndicate.tombstone_ttl)
     changed_topics: dict[tuple[str, ...], list[str]] = {}
     rendered = _rendered_inputs(ctx.engine)
+    source_rights = {s.name: s.rights for s in config.source if s.rights is not None}
     for output, names in expand_outputs(config):
         try:
             selected = article_store.articles_for_output(ctx.engine, output, names, limit=output.limit)
@@ -85,7 +86,10 @@ def render_outputs(ctx: Context, *, force: bool = False) -> RenderSummary:
             from syndicate.outputs import render_feed, write_if_changed
 
             try:
-                data = render_feed(output, fmt, selected, settings=config.syndicate, tombstones=tombstones)
+                data = render_feed(
+                    output, fmt, selected, settings=config.syndicate, tombstones=tombstones,
+                    source_rights=source_rights,
+                )
             except Exception as exc:
                 summary.errors.append(f"output {filename}: cannot render: {exc}")
                 log.error("output %s: cannot render: %s", filename, exc)
@@ -116,9 +120,11 @@ def _inputs_digest(
     config: Config, output: OutputConfig, fmt: str, selected: list[Article], tombstones: list[Article]
 ) -> str:
     """A digest of everything a document is rendered from: the code's version, the output's and
-    the global settings, the format, and every field of every article and tombstone in it."""
+    the global settings, the sources' agreed terms, the format, and every field of every article
+    and tombstone in it."""
     digest = hashlib.blake2b(digest_size=24)
-    for part in (__version__, RENDERING, fmt, output.model_dump_json(), config.syndicate.model_dump_json()):
+    terms = repr([(s.name, s.rights) for s in config.source if s.rights is not None])
+    for part in (__version__, RENDERING, fmt, output.model_dump_json(), config.syndicate.model_dump_json(), terms):
         digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
     for article in (*selected, None, *tombstones):
         digest.update(repr(article).encode("utf-8", "surrogatepass") + b"\0")
