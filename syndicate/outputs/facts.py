@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Literal, TypeVar
 from urllib.parse import quote, urlsplit
@@ -238,8 +238,13 @@ def site_root(url: str | None) -> str | None:
     return f"{parts.scheme}://{parts.netloc}/"
 
 
-def source_facts(article: Article, line: str | None) -> SourceFacts | None:
-    """The original's feed, from ``attribution.original_feed`` or else the original publisher and URL."""
+def source_facts(article: Article, line: str | None, entry_updated: datetime | None = None) -> SourceFacts | None:
+    """The original's feed, from ``attribution.original_feed`` or else the original publisher and URL.
+
+    Atom's ``source`` should carry an ``id`` and an ``updated`` (the W3C validator warns without
+    them): a feed that gave no id is named by its feed URL, its site or else a UUID of its title,
+    and one that gave no date is taken as updated when this entry was (it held the entry then).
+    """
     attribution = article.attribution
     original = attribution.original_feed
     publisher = clean_or_none(attribution.original_publisher)
@@ -268,7 +273,15 @@ def source_facts(article: Article, line: str | None) -> SourceFacts | None:
         return None
     if not (facts.title or facts.id or facts.feed_url or facts.site_url):
         return None
-    return facts
+    return replace(
+        facts,
+        id=facts.id or facts.feed_url or facts.site_url or _source_uuid(facts.title or ""),
+        updated=facts.updated or utc(entry_updated),
+    )
+
+
+def _source_uuid(title: str) -> str:
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "syndicate:source:" + title))
 
 
 def _unique(values: Sequence[str | None]) -> tuple[str, ...]:
@@ -306,7 +319,7 @@ def entry_facts(article: Article, fallback_updated: datetime, *, full_text: bool
         license_url=web_url(article.rights.license_url),
         via_url=via_url(article),
         publisher=clean_or_none(article.attribution.original_publisher),
-        source=source_facts(article, line),
+        source=source_facts(article, line, updated),
         article=article,
         full_text=full_text,
     )

@@ -81,6 +81,7 @@ def test_entries_read_back_with_feedparser(documents: dict[str, bytes], expected
             continue
         assert source["title"] == want["source_title"]
         assert source.get("id") == want["source_id"]
+        assert source.get("updated")  # RFC 4287 §4.2.11 asks for id and updated (the W3C validator warns)
         assert source.get("rights") == want["source_rights"]
         source_links = {ln["rel"]: ln["href"] for ln in source.get("links", [])}
         assert source_links.get("self") == want["source_feed"]
