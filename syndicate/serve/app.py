@@ -22,6 +22,7 @@ from werkzeug.http import http_date, parse_date, parse_etags
 from werkzeug.wrappers import Request, Response
 
 from syndicate.config import OutputConfig
+from syndicate.outputs.archive import is_archive_file
 from syndicate.outputs.facts import MEDIA_TYPES
 from syndicate.serve.filecache import CachedFile, FileCache
 from syndicate.serve.pages import index_html, opml, served_outputs
@@ -39,6 +40,8 @@ FEED_PATH = re.compile(r"^/([a-z0-9][a-z0-9._-]*)\.(atom|rss|json)$")
 CONTENT_TYPES: dict[str, str] = {fmt: f"{media}; charset=utf-8" for fmt, media in MEDIA_TYPES.items()}
 ALLOWED_METHODS = ("GET", "HEAD")
 CACHE_CONTROL = "public, max-age=60"
+# RFC 5005 archive pages do not change once written (docs/outputs.md says when one may): a week, immutable
+ARCHIVE_CACHE_CONTROL = "public, max-age=604800, immutable"
 METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 GZIP_MIN_BYTES = 512  # smaller bodies are not worth compressing
 
@@ -135,7 +138,7 @@ class FeedServer:
             "ETag": etag,
             "Last-Modified": http_date(cached.mtime),
             "Vary": "Accept-Encoding",
-            "Cache-Control": CACHE_CONTROL,
+            "Cache-Control": ARCHIVE_CACHE_CONTROL if is_archive_file(name, self.outputs) else CACHE_CONTROL,
         }
         if _not_modified(request, cached):
             return Response(b"", 304, headers=headers)

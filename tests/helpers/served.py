@@ -41,8 +41,9 @@ def sample_config(directory: Path, base_url: str, *, extra: str = "", replace: d
     return config
 
 
-def synced(config: Path) -> None:
-    result = run_cli("sync", config=config)
+def synced(config: Path, *args: str) -> None:
+    """``syndicate sync ARGS`` on ``config``, which must succeed."""
+    result = run_cli("sync", *args, config=config)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

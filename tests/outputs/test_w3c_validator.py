@@ -17,7 +17,7 @@ import pytest
 from tests.helpers.served import free_port, sample_config, serving, synced
 from tests.helpers.validator import FILE_ONLY, problems, validator
 
-# per_source adds NAME-SOURCE outputs; a `hubs` list adds WebSub links; a tombstone-free first pass
+# per_source adds NAME-SOURCE outputs, a `hubs` list WebSub links, archive RFC 5005 pages (archived-archive-N)
 EXTRA = """
 [[output]]
 name = "by-source"
@@ -25,6 +25,11 @@ title = "Per source"
 sources = ["harbor-gazette", "open-science"]
 per_source = true
 hubs = ["https://hub.example.org/"]
+
+[[output]]
+name = "archived"
+limit = 2
+archive = true
 """
 
 
@@ -41,7 +46,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]
 
 def _documents(feeds: Path, *suffixes: str) -> list[Path]:
     found = sorted(p for p in feeds.iterdir() if p.suffix in suffixes)
-    assert len(found) >= 5, found  # all, harbor, by-source and its two per-source outputs
+    assert len(found) >= 8, found  # all, harbor, by-source and its two per-source outputs, archived and its pages
+    assert any("-archive-" in p.name for p in found)
     return found
 
 
