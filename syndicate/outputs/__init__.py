@@ -65,6 +65,8 @@ def render_feed(
     ``updated`` overrides the feed-level date (default: the newest article's).
     ``source_rights`` (source name → its ``[source].rights``) are the agreements the
     output's ``full_text = "allowed"`` weighs (:mod:`syndicate.outputs.fulltext`).
+    Atom and RSS link the browser stylesheet unless ``output.stylesheet`` is off
+    (:mod:`syndicate.outputs.stylesheet`).
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown feed format {fmt!r} (expected atom, rss or json)")
@@ -72,4 +74,9 @@ def render_feed(
         output, fmt, articles, settings=settings, tombstones=tombstones, archive=archive, updated=updated,
         source_rights=source_rights,
     )
-    return _renderer(fmt)(facts)
+    data = _renderer(fmt)(facts)
+    if fmt != "json" and output.stylesheet:
+        from syndicate.outputs.stylesheet import with_stylesheet
+
+        data = with_stylesheet(data)
+    return data

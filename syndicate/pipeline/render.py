@@ -73,6 +73,8 @@ def render_outputs(ctx: Context, *, force: bool = False) -> RenderSummary:
     changed_topics: dict[tuple[str, ...], list[str]] = {}
     rendered = _rendered_inputs(ctx.engine)
     source_rights = {s.name: s.rights for s in config.source if s.rights is not None}
+    if any(o.stylesheet and set(o.formats) - {"json"} for o in config.output):
+        _write_assets(feeds_dir)
     for output, names in expand_outputs(config):
         try:
             if output.archive:  # every article of the output: the archive pages hold the older ones
@@ -161,6 +163,15 @@ def _render_document(
     else:
         summary.unchanged += 1
         _store_document(ctx.engine, filename, fmt, data, inputs)  # the same bytes, new inputs
+
+
+def _write_assets(feeds_dir: Path) -> None:
+    """The stylesheet the feeds link (and its CSS) in feeds_dir/assets/, for a server that serves feeds_dir as is."""
+    from syndicate.outputs import write_if_changed
+    from syndicate.outputs.stylesheet import ASSETS, asset_bytes
+
+    for name in ASSETS:
+        write_if_changed(feeds_dir / "assets" / name, asset_bytes(name))
 
 
 def _remove_stale_pages(engine: Engine, feeds_dir: Path, output_name: str, fmt: str, count: int) -> None:

@@ -4,6 +4,7 @@ what subscribers see (feeds by URL, the index page, a browser)."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -18,6 +19,7 @@ from pathlib import Path
 from tests.helpers.cli import REPO, run_cli
 
 START_TIMEOUT = 30.0
+PORT_ATTEMPTS = 5
 
 
 def free_port() -> int:
@@ -47,26 +49,57 @@ def synced(config: Path, *args: str) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+class PortTaken(Exception):
+    """The port free_port() gave was taken before the server bound it (another process's socket)."""
+
+
+def set_base_url(config: Path, url: str) -> None:
+    text = config.read_text(encoding="utf-8")
+    text, count = re.subn(r'(?m)^base_url\s*=\s*"[^"]*"', f'base_url = "{url}"', text, count=1)
+    assert count == 1, f"{config} has no base_url line"
+    config.write_text(text, encoding="utf-8")
+
+
 @contextmanager
-def serving(config: Path, port: int) -> Iterator[str]:
-    """Run ``syndicate serve --config CONFIG --port PORT`` until the block ends; yields its base URL."""
-    command = [sys.executable, "-m", "syndicate", "serve", "--config", str(config), "--host", "127.0.0.1",
-               "--port", str(port)]
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        _wait_until_up(process, url + "healthz")
-        yield url
-    finally:
+def serving(config: Path) -> Iterator[str]:
+    """``syndicate sync`` then ``syndicate serve`` for ``config`` with its base_url set to the served
+    address, until the block ends; yields that base URL. A port taken between picking and binding
+    (the machine is shared) is retried with another."""
+    for _attempt in range(PORT_ATTEMPTS):
+        port = free_port()
+        url = f"http://127.0.0.1:{port}/"
+        set_base_url(config, url)
+        synced(config)
+        command = [sys.executable, "-m", "syndicate", "serve", "--config", str(config), "--host", "127.0.0.1",
+                   "--port", str(port)]
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            _wait_until_up(process, url + "healthz")
+        except PortTaken:
+            _stop(process)
+            continue
+        except BaseException:
+            _stop(process)
+            raise
+        try:
+            yield url
+        finally:
+            _stop(process)
+        return
+    raise AssertionError(f"no free port for syndicate serve after {PORT_ATTEMPTS} attempts")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
             process.wait(10)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(10)
-        if process.stderr is not None:
-            process.stderr.close()
+    if process.stderr is not None:
+        process.stderr.close()
 
 
 def _wait_until_up(process: subprocess.Popen[bytes], url: str) -> None:
@@ -74,6 +107,8 @@ def _wait_until_up(process: subprocess.Popen[bytes], url: str) -> None:
     while time.monotonic() < deadline:
         if process.poll() is not None:
             error = process.stderr.read().decode() if process.stderr else ""
+            if "Address already in use" in error:
+                raise PortTaken(error)
             raise AssertionError(f"syndicate serve exited with {process.returncode}: {error}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:

@@ -75,8 +75,8 @@ def test_a_reader_walks_prev_archive_from_the_served_feed_and_gets_every_article
 ) -> None:
     """Mutation killed: the renderer not reading ``output.archive`` (no archive file, no link: the
     reader gets 2 of 5 articles), and pages without ``current``/``fh:archive``."""
-    _root, config, _feeds, port = site
-    with serving(config, port) as base:
+    _root, config, _feeds, _port = site
+    with serving(config) as base:  # synced again with base_url set to the served address
         documents = _walk_atom_or_rss(f"{base}all.{fmt}")
     assert [url for url, _p, _d in documents] == [f"{base}all.{fmt}", f"{base}all-archive-2.{fmt}",
                                                   f"{base}all-archive-1.{fmt}"]
@@ -115,8 +115,8 @@ def test_json_feed_pages_chain_through_next_url(site: tuple[Path, Path, Path, in
 
 def test_archive_pages_are_served_immutable_with_etags(site: tuple[Path, Path, Path, int]) -> None:
     """Mutation killed: archive pages served with the subscription document's 60-second lifetime."""
-    _root, config, _feeds, port = site
-    with serving(config, port) as base:
+    _root, config, _feeds, _port = site
+    with serving(config) as base:
         with urllib.request.urlopen(base + "all-archive-1.atom", timeout=10) as response:
             assert response.headers["Cache-Control"] == "public, max-age=604800, immutable"
             etag = response.headers["ETag"]

@@ -8,7 +8,6 @@ rights reserved." and "Ferry fares frozen…" under a CC BY notice.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import feedparser
@@ -16,7 +15,8 @@ import pytest
 
 from syndicate.models import Article
 from syndicate.outputs.fulltext import excerpt_text
-from tests.helpers.cli import REPO, run_cli
+from tests.helpers.served import sample_config
+from tests.helpers.served import synced as run_sync
 from tests.outputs.conftest import make_article
 
 RESERVED_TITLE = "Tide gauges to be replaced before storm season"
@@ -28,21 +28,16 @@ RESERVED_URL = "https://coastalcommons.example/2026/11/20/tide-gauges/"
 
 
 def synced(tmp_path: Path, *, full_text: str | None = None, agreement: bool = False) -> Path:
-    """Copy config/ to tmp_path, set the outputs' full_text, run `syndicate sync`; the feeds folder."""
-    shutil.copytree(REPO / "config", tmp_path / "config")
-    config = tmp_path / "config" / "syndicate.toml"
-    text = config.read_text(encoding="utf-8")
+    """A copy of config/ with the outputs' full_text set, after `syndicate sync`; the feeds folder."""
+    replace = {}
     if full_text is not None:
         for name in ("all", "harbor"):
-            text = text.replace(f'name = "{name}"\n', f'name = "{name}"\nfull_text = "{full_text}"\n', 1)
+            replace[f'name = "{name}"\n'] = f'name = "{name}"\nfull_text = "{full_text}"\n'
     if agreement:  # the operator has an agreement with Coastal Commons
-        text = text.replace(
-            'url  = "samples/coastal-commons.atom"\n',
-            'url  = "samples/coastal-commons.atom"\nrights = { license = "CC-BY-4.0" }\n',
+        replace['url  = "samples/coastal-commons.atom"\n'] = (
+            'url  = "samples/coastal-commons.atom"\nrights = { license = "CC-BY-4.0" }\n'
         )
-    config.write_text(text, encoding="utf-8")
-    result = run_cli("sync", config=config)
-    assert result.returncode == 0, result.stderr
+    run_sync(sample_config(tmp_path, "http://localhost:8080/", replace=replace))
     return tmp_path / "feeds"
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from tests.helpers.served import free_port, sample_config, serving, synced
+from tests.helpers.served import sample_config, serving
 from tests.helpers.validator import FILE_ONLY, problems, validator
 
 # per_source adds NAME-SOURCE outputs, a `hubs` list WebSub links, archive RFC 5005 pages (archived-archive-N)
@@ -37,10 +37,8 @@ archive = true
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     validator()  # skip (or fail under CI) before doing any work
     root = tmp_path_factory.mktemp("w3c")
-    port = free_port()
-    config = sample_config(root, f"http://127.0.0.1:{port}/", extra=EXTRA)
-    synced(config)
-    with serving(config, port) as url:
+    config = sample_config(root, "http://127.0.0.1:8080/", extra=EXTRA)
+    with serving(config) as url:  # synced with base_url set to the served address
         yield root / "feeds", url
 
 
