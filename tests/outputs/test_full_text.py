@@ -129,3 +129,17 @@ def test_an_excerpt_is_never_the_whole_text(body: str, summary: str, expected: s
         assert excerpt == expected
     else:
         assert len(excerpt) <= 280 and excerpt.endswith("…")
+
+
+def test_an_agreement_added_later_rerenders_the_outputs(tmp_path: Path) -> None:
+    """The outputs skip rendering when their inputs are unchanged; a source's agreed terms are among those
+    inputs. Mutation killed: leaving the sources' rights out of ``_inputs_digest`` (the excerpt would stay)."""
+    feeds = synced(tmp_path)
+    assert RESERVED_REST not in atom_entries(feeds)[RESERVED_TITLE].content[0].value
+    config = tmp_path / "config" / "syndicate.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('url  = "samples/coastal-commons.atom"\n',
+                                   'url  = "samples/coastal-commons.atom"\nrights = { license = "CC-BY-4.0" }\n'),
+                      encoding="utf-8")
+    run_sync(config)  # no source is due: nothing fetched, the outputs rendered from the stored articles
+    assert RESERVED_REST in atom_entries(feeds)[RESERVED_TITLE].content[0].value
