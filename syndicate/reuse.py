@@ -9,7 +9,7 @@ reserved or permission required, and no agreement that grants it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from syndicate.config import Config, RightsConfig
@@ -73,7 +73,7 @@ def source_terms_for(article: Article, config: Config) -> list[RightsConfig]:
     return terms_of_sources(article, {s.name: s.rights for s in config.source if s.rights is not None})
 
 
-def terms_of_sources(article: Article, rights_by_source: dict[str, RightsConfig]) -> list[RightsConfig]:
+def terms_of_sources(article: Article, rights_by_source: Mapping[str, RightsConfig]) -> list[RightsConfig]:
     """The terms in ``rights_by_source`` (source name → agreed terms) of the sources carrying ``article``."""
     names = {copy.source for copy in article.copies}
     return [rights for name, rights in rights_by_source.items() if name in names]

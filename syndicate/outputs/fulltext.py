@@ -30,7 +30,7 @@ def in_full(mode: str, article: Article, rights_by_source: Mapping[str, RightsCo
         return True
     if mode == "never":
         return False
-    terms = effective_terms(article, terms_of_sources(article, dict(rights_by_source)))
+    terms = effective_terms(article, terms_of_sources(article, rights_by_source))
     return not terms.forbids_republication
 
 
