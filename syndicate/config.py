@@ -178,6 +178,9 @@ class OutputConfig(_Model):
     base_url: str | None = None  # defaults to [syndicate].base_url
     hubs: list[str] | None = None  # defaults to [syndicate].hubs
     archive: bool = False  # RFC 5005 archive documents beyond `limit`
+    # full text only where the terms allow it ("allowed"), always (the operator answers for it) or never
+    full_text: Literal["allowed", "always", "never"] = "allowed"
+    stylesheet: bool = True  # Atom/RSS link assets/feed.xsl: a browser shows a readable page
 
     _name = field_validator("name")(_check_name)
 
@@ -221,6 +224,7 @@ class ServeConfig(_Model):
 
 
 class Settings(_Model):
+    title: str | None = None  # the site's name on the served index page (default: "Feeds from HOST")
     feeds_dir: str = "feeds"
     base_url: str = "http://localhost:8080/"
     database: str = "sqlite:///syndicate.db"

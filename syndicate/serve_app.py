@@ -34,6 +34,7 @@ def build_app(ctx: Context, *, daemon: Any = None) -> Any:
         health=health,
         metrics=metrics,
         extra_routes=extra or None,
+        title=config.syndicate.title,
     )
     if config.syndicate.serve.from_database:  # scale-out: stateless instances answer from the documents table
         from syndicate.distributed.serving import serve_from_database

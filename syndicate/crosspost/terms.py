@@ -6,7 +6,8 @@ already knows, and returns a :class:`Decision`. The planner records it; nothing
 here touches the database or the network.
 
 Terms rules are a table (:data:`TERMS_RULES`): the first rule that applies
-blocks or holds the delivery, with its reason.
+blocks or holds the delivery, with its reason. The terms themselves
+(:func:`~syndicate.reuse.effective_terms`) are shared with the outputs.
 """
 
 from __future__ import annotations
@@ -15,14 +16,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from syndicate.config import Config, RightsConfig, TargetConfig
+from syndicate.config import RightsConfig, TargetConfig
 from syndicate.models import Article
+from syndicate.reuse import EffectiveTerms, effective_terms
+from syndicate.reuse import source_terms_for as source_terms_for  # re-exported: the planner and deliverer use it
 from syndicate.targets.base import ContentMode
 from syndicate.targets.registry import target_class
 
 Action = Literal["create", "update", "delete", "none"]
 PlanState = Literal["pending", "blocked", "held"]
-NO_GRANT_LICENSES = frozenset({"all-rights-reserved", "LicenseRef-All-Rights-Reserved"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,56 +51,11 @@ class Decision:
 
 
 @dataclass(frozen=True, slots=True)
-class EffectiveTerms:
-    """The terms that govern reuse: the article's, or those agreed with one of its sources."""
-
-    license: str | None
-    license_url: str | None
-    conditions: frozenset[str]
-    granted_by_agreement: bool  # a source's configured terms grant reuse
-
-    @property
-    def unknown(self) -> bool:
-        return self.license is None and not self.conditions
-
-    @property
-    def needs_permission(self) -> bool:
-        return self.license in NO_GRANT_LICENSES or "permission-required" in self.conditions
-
-
-@dataclass(frozen=True, slots=True)
 class TermsFacts:
     terms: EffectiveTerms
     commercial: bool
     content_mode: ContentMode
     on_unknown_rights: str
-
-
-def _grants(terms: RightsConfig) -> bool:
-    return bool(terms.license) and terms.license not in NO_GRANT_LICENSES and (
-        "permission-required" not in terms.conditions
-    )
-
-
-def effective_terms(article: Article, source_terms: Sequence[RightsConfig]) -> EffectiveTerms:
-    """An agreement with a source (a configured licence that grants reuse) overrides the article's own terms."""
-    grants = sorted((t for t in source_terms if _grants(t)), key=lambda t: (len(t.conditions), t.license or ""))
-    if grants:
-        grant = grants[0]
-        return EffectiveTerms(
-            license=grant.license,
-            license_url=grant.license_url or article.rights.license_url,
-            conditions=frozenset(grant.conditions) - {"permission-required"},
-            granted_by_agreement=True,
-        )
-    conditions = set(article.rights.conditions)
-    license_id = article.rights.license
-    license_url = article.rights.license_url
-    for terms in source_terms:
-        conditions.update(terms.conditions)
-        license_id = license_id or terms.license
-        license_url = license_url or terms.license_url
-    return EffectiveTerms(license_id, license_url, frozenset(conditions), granted_by_agreement=False)
 
 
 # (rule name, applies?, resulting state, reason) — the first rule that applies wins
@@ -112,7 +69,7 @@ TERMS_RULES: tuple[TermsRule, ...] = (
     ),
     (
         "permission-required",
-        lambda f: f.terms.needs_permission and not f.terms.granted_by_agreement,
+        lambda f: f.terms.forbids_republication,
         "blocked",
         "all rights reserved / permission required, and no agreement with the source grants it "
         "(set [source].rights)",
@@ -197,9 +154,3 @@ def decide(
     if verdict is not None:
         return Decision(owed, verdict[0], verdict[1])
     return Decision(owed, "pending")
-
-
-def source_terms_for(article: Article, config: Config) -> list[RightsConfig]:
-    """The terms configured for the sources that carry ``article``."""
-    names = {copy.source for copy in article.copies}
-    return [s.rights for s in config.source if s.name in names and s.rights is not None]

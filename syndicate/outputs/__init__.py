@@ -8,11 +8,11 @@ document atomically only when its bytes changed, and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Literal
 
-from syndicate.config import OutputConfig, Settings
+from syndicate.config import OutputConfig, RightsConfig, Settings
 from syndicate.models import Article
 from syndicate.outputs.facts import (
     MEDIA_TYPES,
@@ -56,16 +56,27 @@ def render_feed(
     tombstones: Sequence[Article] = (),
     archive: ArchiveLinks | None = None,
     updated: datetime | None = None,
+    source_rights: Mapping[str, RightsConfig] | None = None,
 ) -> bytes:
     """One output document. ``articles`` are already selected and ordered newest first.
 
     ``tombstones`` are withdrawn articles (``deleted_at`` set), written as
     RFC 6721 ``at:deleted-entry`` in Atom and ``_syndicate.deleted`` in JSON.
     ``updated`` overrides the feed-level date (default: the newest article's).
+    ``source_rights`` (source name → its ``[source].rights``) are the agreements the
+    output's ``full_text = "allowed"`` weighs (:mod:`syndicate.outputs.fulltext`).
+    Atom and RSS link the browser stylesheet unless ``output.stylesheet`` is off
+    (:mod:`syndicate.outputs.stylesheet`).
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown feed format {fmt!r} (expected atom, rss or json)")
     facts = feed_facts(
-        output, fmt, articles, settings=settings, tombstones=tombstones, archive=archive, updated=updated
+        output, fmt, articles, settings=settings, tombstones=tombstones, archive=archive, updated=updated,
+        source_rights=source_rights,
     )
-    return _renderer(fmt)(facts)
+    data = _renderer(fmt)(facts)
+    if fmt != "json" and output.stylesheet:
+        from syndicate.outputs.stylesheet import with_stylesheet
+
+        data = with_stylesheet(data)
+    return data

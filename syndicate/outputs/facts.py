@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Literal, TypeVar
 from urllib.parse import quote, urlsplit
 
-from syndicate.config import OutputConfig, Settings
+from syndicate.config import OutputConfig, RightsConfig, Settings
 from syndicate.models import Article
+from syndicate.outputs.fulltext import excerpt_html, excerpt_text, in_full
 from syndicate.outputs.text import clean, clean_or_none
 
 Format = Literal["atom", "rss", "json"]
@@ -94,6 +95,7 @@ class EntryFacts:
     publisher: str | None
     source: SourceFacts | None
     article: Article
+    full_text: bool = True  # False: the terms forbid republication; content is the excerpt and a link
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,8 +238,13 @@ def site_root(url: str | None) -> str | None:
     return f"{parts.scheme}://{parts.netloc}/"
 
 
-def source_facts(article: Article, line: str | None) -> SourceFacts | None:
-    """The original's feed, from ``attribution.original_feed`` or else the original publisher and URL."""
+def source_facts(article: Article, line: str | None, entry_updated: datetime | None = None) -> SourceFacts | None:
+    """The original's feed, from ``attribution.original_feed`` or else the original publisher and URL.
+
+    Atom's ``source`` should carry an ``id`` and an ``updated`` (the W3C validator warns without
+    them): a feed that gave no id is named by its feed URL, its site or else a UUID of its title,
+    and one that gave no date is taken as updated when this entry was (it held the entry then).
+    """
     attribution = article.attribution
     original = attribution.original_feed
     publisher = clean_or_none(attribution.original_publisher)
@@ -266,7 +273,15 @@ def source_facts(article: Article, line: str | None) -> SourceFacts | None:
         return None
     if not (facts.title or facts.id or facts.feed_url or facts.site_url):
         return None
-    return facts
+    return replace(
+        facts,
+        id=facts.id or facts.feed_url or facts.site_url or _source_uuid(facts.title or ""),
+        updated=facts.updated or utc(entry_updated),
+    )
+
+
+def _source_uuid(title: str) -> str:
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "syndicate:source:" + title))
 
 
 def _unique(values: Sequence[str | None]) -> tuple[str, ...]:
@@ -278,12 +293,17 @@ def _unique(values: Sequence[str | None]) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def entry_facts(article: Article, fallback_updated: datetime) -> EntryFacts:
+def entry_facts(article: Article, fallback_updated: datetime, *, full_text: bool = True) -> EntryFacts:
+    """What every format says about ``article``; without ``full_text`` its body is an excerpt and a link."""
     published = utc(article.published)
     updated = utc(article.updated) or published or utc(article.first_seen) or fallback_updated
     authors = _unique(article.authors) or _unique([article.attribution.original_author])
     line = rights_line(article)
     language = clean_or_none(article.language)
+    summary, content = clean(article.summary).strip(), clean(article.content_html)
+    if not full_text:
+        summary = excerpt_text(article)
+        content = excerpt_html(article, summary)
     return EntryFacts(
         id=entry_id(article.id),
         title=clean_or_none(article.title) or UNTITLED,
@@ -291,16 +311,17 @@ def entry_facts(article: Article, fallback_updated: datetime) -> EntryFacts:
         published=published,
         updated=updated,
         authors=authors,
-        summary=clean(article.summary).strip(),
-        content_html=clean(article.content_html),
+        summary=summary,
+        content_html=content,
         tags=_unique(article.tags),
         language=language if language and _LANGUAGE_TAG.match(language) else None,
         rights_line=line,
         license_url=web_url(article.rights.license_url),
         via_url=via_url(article),
         publisher=clean_or_none(article.attribution.original_publisher),
-        source=source_facts(article, line),
+        source=source_facts(article, line, updated),
         article=article,
+        full_text=full_text,
     )
 
 
@@ -321,9 +342,14 @@ def feed_facts(
     tombstones: Sequence[Article] = (),
     archive: ArchiveLinks | None = None,
     updated: datetime | None = None,
+    source_rights: Mapping[str, RightsConfig] | None = None,
 ) -> FeedFacts:
+    """``source_rights`` (source name → ``[source].rights``) are the agreements ``full_text`` weighs."""
     feed_updated = utc(updated) or newest(articles, tombstones)
-    entries = _unique_by_id(entry_facts(a, feed_updated) for a in articles)
+    rights = source_rights or {}
+    entries = _unique_by_id(
+        entry_facts(a, feed_updated, full_text=in_full(output.full_text, a, rights)) for a in articles
+    )
     live = {entry.id for entry in entries}
     stones = _unique_by_id(
         TombstoneFacts(ref=entry_id(t.id), when=utc(t.deleted_at) or feed_updated, comment=TOMBSTONE_COMMENT)

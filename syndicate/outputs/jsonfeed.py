@@ -84,6 +84,8 @@ def _item(entry: EntryFacts) -> dict[str, Any]:
             "copies": [{"source": c.source, "url": c.url, "guid": c.guid} for c in article.copies],
         }
     )
+    if not entry.full_text:
+        item["_syndicate"]["full_text"] = False  # an excerpt: the terms forbid republishing it whole
     return item
 
 

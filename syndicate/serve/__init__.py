@@ -26,15 +26,17 @@ def make_app(
     health: Callable[[], tuple[bool, str]] | None = None,
     metrics: Callable[[], bytes] | None = None,
     extra_routes: Mapping[str, WSGIApp] | None = None,
+    title: str | None = None,
 ) -> FeedServer:
     """The WSGI app serving ``feeds_dir``.
 
     ``health`` returns ``(ok, reason)`` for ``/healthz``; ``metrics`` returns the
     Prometheus text for ``/metrics``; ``extra_routes`` maps a path (or a prefix
     ending in ``/``) to another WSGI app that receives the request unchanged,
-    any method (e.g. the daemon's ``/websub/`` callback).
+    any method (e.g. the daemon's ``/websub/`` callback); ``title`` is the site's name on the
+    index page (``[syndicate] title``).
     """
     return FeedServer(
         feeds_dir, hubs=hubs, base_url=base_url, outputs=outputs, health=health, metrics=metrics,
-        extra_routes=extra_routes,
+        extra_routes=extra_routes, title=title,
     )

@@ -22,9 +22,20 @@ from werkzeug.http import http_date, parse_date, parse_etags
 from werkzeug.wrappers import Request, Response
 
 from syndicate.config import OutputConfig
+from syndicate.outputs.archive import is_archive_file
 from syndicate.outputs.facts import MEDIA_TYPES
 from syndicate.serve.filecache import CachedFile, FileCache
-from syndicate.serve.pages import index_html, opml, served_outputs
+from syndicate.serve.pages import opml, served_outputs
+from syndicate.serve.public import (
+    ASSETS_PATH,
+    NEGOTIATED,
+    IndexPage,
+    asset,
+    feed_page,
+    links_stylesheet,
+    site_title,
+    wants_html,
+)
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -39,6 +50,8 @@ FEED_PATH = re.compile(r"^/([a-z0-9][a-z0-9._-]*)\.(atom|rss|json)$")
 CONTENT_TYPES: dict[str, str] = {fmt: f"{media}; charset=utf-8" for fmt, media in MEDIA_TYPES.items()}
 ALLOWED_METHODS = ("GET", "HEAD")
 CACHE_CONTROL = "public, max-age=60"
+# RFC 5005 archive pages do not change once written (docs/outputs.md says when one may): a week, immutable
+ARCHIVE_CACHE_CONTROL = "public, max-age=604800, immutable"
 METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 GZIP_MIN_BYTES = 512  # smaller bodies are not worth compressing
 
@@ -56,6 +69,7 @@ class FeedServer:
         health: Callable[[], tuple[bool, str]] | None = None,
         metrics: Callable[[], bytes] | None = None,
         extra_routes: Mapping[str, WSGIApplication] | None = None,
+        title: str | None = None,
     ):
         self.feeds_dir = Path(feeds_dir).resolve()
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
@@ -66,8 +80,9 @@ class FeedServer:
         self.extra_routes = dict(extra_routes or {})
         self.cache = FileCache()
         announced = served_outputs(outputs, self.base_url)
-        self.index_page = index_html(announced)
-        self.opml_page = opml(announced)
+        self.title = site_title(title, self.base_url)
+        self.index = IndexPage(announced, [o.formats for o in outputs], self.title)
+        self.opml_page = opml(announced, title=self.title)
 
     # -- WSGI ----------------------------------------------------------------
 
@@ -96,7 +111,9 @@ class FeedServer:
             response.headers["Allow"] = ", ".join(ALLOWED_METHODS)
             return response
         if path == "/":
-            return Response(self.index_page, 200, content_type="text/html; charset=utf-8")
+            return Response(self.index.render(self._document), 200, content_type="text/html; charset=utf-8")
+        if path.startswith(ASSETS_PATH):
+            return _asset(path[len(ASSETS_PATH):])
         if path in ("/opml", "/opml.xml"):
             return Response(self.opml_page, 200, content_type="text/x-opml; charset=utf-8")
         if path == "/healthz":
@@ -129,13 +146,20 @@ class FeedServer:
         cached = self.cache.get(path)
         if cached is None:
             return _not_found()
+        styled = fmt != "json" and links_stylesheet(cached.data)
+        vary = "Accept, Accept-Encoding" if styled else "Accept-Encoding"
+        if styled and wants_html(request.accept_mimetypes.best_match(NEGOTIATED)):
+            # a person clicked the feed link: its stylesheet applied here, as browsers are dropping XSLT
+            page = feed_page(cached.data, cached.etag)
+            return Response(page, 200, content_type="text/html; charset=utf-8",
+                            headers={"Vary": vary, "Cache-Control": CACHE_CONTROL})
         use_gzip = len(cached.data) >= GZIP_MIN_BYTES and request.accept_encodings["gzip"] > 0
         etag = cached.gzip_etag if use_gzip else cached.etag
         headers = {
             "ETag": etag,
             "Last-Modified": http_date(cached.mtime),
-            "Vary": "Accept-Encoding",
-            "Cache-Control": CACHE_CONTROL,
+            "Vary": vary,
+            "Cache-Control": ARCHIVE_CACHE_CONTROL if is_archive_file(name, self.outputs) else CACHE_CONTROL,
         }
         if _not_modified(request, cached):
             return Response(b"", 304, headers=headers)
@@ -145,6 +169,11 @@ class FeedServer:
             response.headers["Content-Encoding"] = "gzip"
         response.headers["Link"] = self._link_header(name, filename)
         return response
+
+    def _document(self, filename: str) -> CachedFile | None:
+        """A rendered document by file name, from the cache (None when absent or outside feeds_dir)."""
+        path = self.feeds_dir / filename
+        return self.cache.get(path) if self._inside_feeds_dir(path) else None
 
     def _inside_feeds_dir(self, path: Path) -> bool:
         """Refuse a file that is, or resolves through a symlink to, anything outside ``feeds_dir``."""
@@ -182,6 +211,14 @@ def _not_modified(request: Request, cached: CachedFile) -> bool:
         when = parse_date(since)
         return when is not None and int(cached.mtime) <= int(when.timestamp())
     return False
+
+
+def _asset(name: str) -> Response:
+    found = asset(name)
+    if found is None:
+        return _not_found()
+    data, content_type = found
+    return Response(data, 200, content_type=content_type, headers={"Cache-Control": "public, max-age=3600"})
 
 
 def _plain(status: int, text: str) -> Response:

@@ -34,8 +34,9 @@ def test_bundled_samples_fill_feeds_offline(tmp_path: Path) -> None:
     assert first.returncode == 0, first.stderr
     assert "5 fetched" in first.stdout
     feeds = tmp_path / "feeds"
-    names = sorted(p.name for p in feeds.iterdir())
+    names = sorted(p.name for p in feeds.iterdir() if p.is_file())
     assert names == ["all.atom", "all.json", "all.rss", "harbor.atom", "harbor.json", "harbor.rss"]
+    assert sorted(p.name for p in (feeds / "assets").iterdir()) == ["feed.xsl", "site.css"]  # what the feeds link
     atom = feedparser.parse((feeds / "all.atom").read_bytes())
     assert not atom.bozo, atom.get("bozo_exception")
     assert len(atom.entries) >= 6

@@ -75,6 +75,27 @@ def article_from_json(data: dict[str, Any]) -> Article:
     )
 
 
+# The fixture article whose terms forbid republication (all rights reserved, permission required):
+# with the default full_text = "allowed" every output carries its excerpt and a link, not its body.
+# (summary, content_html): its one-sentence body cut in half, and a link to the original.
+EXCERPTED: dict[str, tuple[str, str]] = {
+    "ap-storm-0501": (
+        "Roads…",
+        '<p>Roads…</p>\n<p><a href="https://apnews.example/article/storm-coast-0501">'
+        "Read the full article at The Associated Press</a></p>",
+    ),
+}
+
+
+def expected_content(article: Article) -> str:
+    """The content_html an output with the default full_text carries for a fixture article."""
+    return EXCERPTED[article.id][1] if article.id in EXCERPTED else article.content_html
+
+
+def expected_summary(article: Article) -> str:
+    return EXCERPTED[article.id][0] if article.id in EXCERPTED else article.summary
+
+
 def make_article(article_id: str, **changes: Any) -> Article:
     """A plain article; keyword arguments replace fields."""
     fields: dict[str, Any] = {

@@ -11,6 +11,7 @@ import pytest
 from syndicate.config import OutputConfig, Settings
 from syndicate.models import Article
 from syndicate.outputs import ArchiveLinks, render_feed
+from tests.outputs.conftest import expected_content
 
 
 def test_valid_against_jsonfeed_schema(documents: dict[str, bytes], jsonfeed_schema: dict[str, Any]) -> None:
@@ -58,7 +59,7 @@ def test_items_match_expectations(
         assert item.get("tags", []) == want["tags"]
         assert item.get("date_published") == want["published"]
         assert item["date_modified"] == want["updated"]
-        assert item["content_html"] == article.content_html
+        assert item["content_html"] == expected_content(article)
         extension = item["_syndicate"]
         assert extension["attribution"] == article.attribution.to_json()
         assert extension["rights"] == article.rights.to_json()
