@@ -26,14 +26,66 @@ EXIT_OK, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 3
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+_CONFIG_KEY = "syndicate.config_path"  # in click's ``meta``, shared by a context and every context below it
+_CONFIG_HELP = "Configuration file (default: $SYNDICATE_CONFIG, else config/syndicate.toml)."
+
+
+def _remember_config(click_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """``--config`` given at any level (``syndicate --config X deliveries release ID`` or after the
+    name) is the one every command below uses: a given value is remembered in the shared ``meta``,
+    a missing one is taken from there. Two different files on one command line are an error."""
+    known = click_ctx.meta.get(_CONFIG_KEY)
+    if value is None:
+        return known  # type: ignore[no-any-return]
+    if known is not None and known != value:
+        raise click.UsageError(f"--config given twice, as {known} and as {value}")
+    click_ctx.meta[_CONFIG_KEY] = value
+    return value
+
+
+def _config_param(*, expose: bool) -> click.Option:
+    return click.Option(
+        ["--config", "config_path"],
+        type=click.Path(dir_okay=False),
+        default=None,
+        expose_value=expose,
+        is_eager=True,
+        callback=_remember_config,
+        help=_CONFIG_HELP,
+    )
+
+
 def config_option(func: F) -> F:
+    """The ``config_path`` parameter of a command: ``--config`` here or on any group above it."""
     return click.option(
         "--config",
         "config_path",
         type=click.Path(dir_okay=False),
         default=None,
-        help="Configuration file (default: $SYNDICATE_CONFIG, else config/syndicate.toml).",
+        is_eager=True,
+        callback=_remember_config,
+        help=_CONFIG_HELP,
     )(func)
+
+
+def given_config(click_ctx: click.Context) -> str | None:
+    """The ``--config`` given anywhere on the command line (None: the default applies)."""
+    return click_ctx.meta.get(_CONFIG_KEY)  # type: ignore[no-any-return]
+
+
+class SyndicateGroup(click.Group):
+    """A group whose every command and sub-group accepts ``--config`` (one mechanism for all).
+
+    A command declared without :func:`config_option` gets the option anyway (its value is then
+    read with :func:`given_config`, which :func:`open_context` does); sub-groups are of this class.
+    """
+
+    group_class = type  # sub-groups made with ``@group.group()`` are SyndicateGroups too
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        if not any(param.name == "config_path" for param in cmd.params):
+            cmd.params.append(_config_param(expose=False))
+        super().add_command(cmd, name)
 
 
 def friendly_errors(func: F) -> F:
@@ -63,13 +115,14 @@ def friendly_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=SyndicateGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="syndicate")
+@config_option
 @click.option("--log-format", type=click.Choice(["text", "json"]), default=None, help="Log line format.")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors.")
 @click.pass_context
-def cli(ctx: click.Context, log_format: str | None, verbose: int, quiet: bool) -> None:
+def cli(ctx: click.Context, config_path: str | None, log_format: str | None, verbose: int, quiet: bool) -> None:
     """syndicate: ingest feeds, keep attribution and rights, publish feeds, crosspost exactly once."""
     ctx.ensure_object(dict)
     ctx.obj["log_format"] = log_format
@@ -79,7 +132,7 @@ def cli(ctx: click.Context, log_format: str | None, verbose: int, quiet: bool) -
 def open_context(click_ctx: click.Context, config_path: str | None) -> Context:
     from syndicate.config import load_config
 
-    config = load_config(config_path)
+    config = load_config(config_path or given_config(click_ctx))
     obj = click_ctx.find_root().obj or {}
     setup_logging(obj.get("log_format") or config.syndicate.log_format, obj.get("verbosity", 0))
     ctx = Context.open(config=config)
@@ -253,13 +306,26 @@ def db_upgrade(click_ctx: click.Context, config_path: str | None) -> None:
     click.echo(f"database at revision {current_revision(ctx.engine)}")
 
 
-def main() -> None:
+def load_commands() -> click.Group:
+    """The whole command tree (the modules that register commands imported), e.g. for tests."""
     from syndicate.cli import deliveries as _deliveries  # noqa: F401  (registers commands)
     from syndicate.cli import sources as _sources  # noqa: F401
 
+    return cli
+
+
+def main() -> None:
+    load_commands()
+    status: object = EXIT_OK
     try:
-        cli(prog_name="syndicate")
-        status: object = EXIT_OK
+        result = cli.main(prog_name="syndicate", standalone_mode=False)
+        status = result if isinstance(result, int) else EXIT_OK  # --help, --version: click's Exit code
+    except click.ClickException as exc:  # usage errors too: 1, as INTERFACE.md says (click's own is 2)
+        exc.show()
+        status = EXIT_USAGE
+    except click.exceptions.Abort:
+        click.echo("syndicate: aborted", err=True)
+        status = EXIT_USAGE
     except SystemExit as done:
         status = done.code
     exit_now(status)
