@@ -146,7 +146,11 @@ def open_context(click_ctx: click.Context, config_path: str | None) -> Context:
 @config_option
 @click.option("--all", "force", is_flag=True, help="Fetch every source now, ignoring schedules.")
 @click.option("--source", "only", multiple=True, help="Only this source (repeatable).")
-@click.option("--dry-run", is_flag=True, help="Show the crossposts a pass would make; send nothing.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Run the pass on a scratch copy of the database and feeds: show what it would do, change nothing.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_context
 @friendly_errors
@@ -157,15 +161,18 @@ def sync(
     from syndicate.pipeline.passes import run_pass
 
     ctx = open_context(click_ctx, config_path)
-    if ctx.config.syndicate.executor == "celery":
+    if dry_run:
+        from syndicate.pipeline.dry_run import dry_run_pass
+
+        with progress_for(enabled=not as_json) as (on_start, on_source):
+            summary = dry_run_pass(ctx, only=list(only) or None, force=force, on_start=on_start, progress=on_source)
+    elif ctx.config.syndicate.executor == "celery":
         from syndicate.distributed.client import run_pass_on_workers
 
-        summary = run_pass_on_workers(ctx, only=list(only) or None, force=force, dry_run=dry_run)
+        summary = run_pass_on_workers(ctx, only=list(only) or None, force=force)
     else:
         with progress_for(enabled=not as_json) as (on_start, on_source):
-            summary = run_pass(
-                ctx, only=list(only) or None, force=force, dry_run=dry_run, on_start=on_start, progress=on_source
-            )
+            summary = run_pass(ctx, only=list(only) or None, force=force, on_start=on_start, progress=on_source)
     if as_json:
         click.echo(json.dumps(summary.to_json(), indent=2))
     else:

@@ -63,6 +63,8 @@ def print_summary(summary: Any) -> None:
         )
     if summary.plan:
         print_plan(summary.plan)
+    if getattr(summary, "dry_run", False):
+        click.echo("dry run: fetched and processed on a scratch copy; nothing stored, written or sent")
     click.echo(f"done in {elapsed:.2f}s")
     for report in summary.failed_sources:
         code = f" (HTTP {report.http_status})" if report.http_status else ""

@@ -72,6 +72,7 @@ class PassSummary:
     deliveries: Any = None  # crosspost.DeliverySummary
     plan: list[Any] = field(default_factory=list)  # dry-run: crosspost.PlannedAction
     changed_ids: list[str] = field(default_factory=list)
+    dry_run: bool = False  # ran on a scratch copy (syndicate.pipeline.dry_run): nothing real changed
 
     def add_source(self, done: SourceOutcome) -> None:
         """Count one source's outcome into the pass (the same for every executor)."""
@@ -97,6 +98,7 @@ class PassSummary:
     def to_json(self) -> dict[str, Any]:
         d = self.deliveries
         return {
+            "dry_run": self.dry_run,
             "started_at": self.started_at.isoformat(),
             "finished_at": self.finished_at.isoformat() if self.finished_at else None,
             "sources": {

@@ -96,8 +96,15 @@ def _hold_one(config_path: Path) -> None:
     with ctx.engine.begin() as conn:
         conn.execute(
             insert(deliveries).values(
-                id=HELD_ID, article_id="a1", target="hook", state="held", action="create",
-                attempts=0, created_at=now, updated_at=now, reason="unknown terms",
+                id=HELD_ID,
+                article_id="a1",
+                target="hook",
+                state="held",
+                action="create",
+                attempts=0,
+                created_at=now,
+                updated_at=now,
+                reason="unknown terms",
             )
         )
     ctx.close()
