@@ -18,7 +18,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from syndicate import redact
 from syndicate.errors import ConfigError
@@ -82,6 +82,29 @@ def parse_size(value: str | int) -> int:
         raise ValueError(f'{value!r} is not a size (use e.g. "512KiB", "10MiB")')
     unit = match.group(2).lower() if match.group(2) else None
     return int(float(match.group(1)) * _SIZE_UNITS[unit])
+
+
+# the keys holding durations: in the file each needs a unit ("30m"); a bare number is refused
+SETTINGS_DURATIONS = ("interval", "connect_timeout", "read_timeout", "deadline", "max_backoff", "tombstone_ttl")
+SOURCE_DURATIONS = ("interval",)
+
+
+def _refuse_bare_numbers(raw: dict[str, Any], file: Path) -> None:
+    """``interval = 30`` is ambiguous (seconds? minutes?): the file must say, e.g. ``"30s"`` or ``"30m"``."""
+    sections: list[tuple[str, Any, tuple[str, ...]]] = [("syndicate", raw.get("syndicate"), SETTINGS_DURATIONS)]
+    sources = raw.get("source")
+    if isinstance(sources, list):
+        for index, source in enumerate(sources):
+            name = source.get("name") if isinstance(source, dict) else None
+            sections.append((f"source[{index}]" + (f" ({name})" if name else ""), source, SOURCE_DURATIONS))
+    for where, table, keys in sections:
+        if not isinstance(table, dict):
+            continue
+        for key in keys:
+            value = table.get(key)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                number = f"{value:g}"
+                raise ConfigError(f'{file}: {where}.{key}: {number} has no unit: write "{number}s" or "{number}m"')
 
 
 class _Model(BaseModel):
@@ -245,9 +268,7 @@ class Settings(_Model):
     websub_callback: str | None = None  # public URL of this daemon's /websub/ callback
     serve: ServeConfig = Field(default_factory=ServeConfig)
 
-    @field_validator(
-        "interval", "connect_timeout", "read_timeout", "deadline", "max_backoff", "tombstone_ttl", mode="before"
-    )
+    @field_validator(*SETTINGS_DURATIONS, mode="before")
     @classmethod
     def _durations(cls, value: Any) -> float:
         return parse_duration(value)
@@ -281,6 +302,19 @@ class Config(_Model):
 
     # where the file was (not a TOML key)
     path: Path = Field(default=Path("syndicate.toml"), exclude=True)
+    # ``${VAR}`` references left unfilled (loaded with missing_secrets="note"): "KEY: VAR" each
+    _missing_secrets: tuple[str, ...] = PrivateAttr(default=())
+
+    @property
+    def missing_secrets(self) -> tuple[str, ...]:
+        """The secrets not in the environment, as ``target[0] (hook).secret: HOOK_SECRET`` (empty: none)."""
+        return self._missing_secrets
+
+    def require_secrets(self) -> None:
+        """Refuse to go on when a secret is missing: for the commands that send."""
+        if self._missing_secrets:
+            key, _, name = self._missing_secrets[0].partition(": ")
+            raise ConfigError(f"{self.path}: {key}: environment variable {name} is not set")
 
     @model_validator(mode="after")
     def _unique_names(self) -> Config:
@@ -347,8 +381,20 @@ def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return Path(env) if env else DEFAULT_CONFIG
 
 
-def load_config(path: str | os.PathLike[str] | None = None, *, environ: dict[str, str] | None = None) -> Config:
-    """Read, interpolate and validate a configuration file."""
+MissingSecrets = Literal["refuse", "note"]
+
+
+def load_config(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    environ: dict[str, str] | None = None,
+    missing_secrets: MissingSecrets = "refuse",
+) -> Config:
+    """Read, interpolate and validate a configuration file.
+
+    ``missing_secrets="note"``: an unset ``${VAR}`` is left as written and listed in
+    :attr:`Config.missing_secrets` (for the commands that send nothing); the default refuses.
+    """
     file = config_path(path)
     environ = dict(os.environ) if environ is None else environ
     try:
@@ -361,13 +407,21 @@ def load_config(path: str | os.PathLike[str] | None = None, *, environ: dict[str
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{file}: not valid TOML: {exc}") from None
-    return config_from_dict(raw, file, environ=environ)
+    return config_from_dict(raw, file, environ=environ, missing_secrets=missing_secrets)
 
 
-def config_from_dict(raw: dict[str, Any], file: Path, *, environ: dict[str, str] | None = None) -> Config:
+def config_from_dict(
+    raw: dict[str, Any],
+    file: Path,
+    *,
+    environ: dict[str, str] | None = None,
+    missing_secrets: MissingSecrets = "refuse",
+) -> Config:
     environ = dict(os.environ) if environ is None else environ
+    _refuse_bare_numbers(raw, file)
     secrets: list[str] = []
-    data = _interpolate(raw, file, environ, secrets, base=file.resolve().parent, key="")
+    missing: list[str] | None = [] if missing_secrets == "note" else None
+    data = _interpolate(raw, file, environ, secrets, base=file.resolve().parent, key="", missing=missing)
     for secret in secrets:
         redact.register(secret)
     try:
@@ -375,10 +429,26 @@ def config_from_dict(raw: dict[str, Any], file: Path, *, environ: dict[str, str]
     except ValidationError as exc:
         raise ConfigError(_describe(file, exc, data)) from None
     _validate_targets(config, file)
+    config._missing_secrets = tuple(missing or ())
     return config
 
 
-def _interpolate(value: Any, file: Path, environ: dict[str, str], secrets: list[str], *, base: Path, key: str) -> Any:
+def _item_key(key: str, index: int, item: Any) -> str:
+    """``target[0] (hook)``: a table in a list is named by its index and its ``name``."""
+    name = item.get("name") if isinstance(item, dict) else None
+    return f"{key}[{index}]" + (f" ({name})" if isinstance(name, str) and name else "")
+
+
+def _interpolate(
+    value: Any,
+    file: Path,
+    environ: dict[str, str],
+    secrets: list[str],
+    *,
+    base: Path,
+    key: str,
+    missing: list[str] | None = None,
+) -> Any:
     if isinstance(value, dict):
         out: dict[str, Any] = {}
         for k, v in value.items():
@@ -387,7 +457,7 @@ def _interpolate(value: Any, file: Path, environ: dict[str, str], secrets: list[
                 target_key = k[: -len("_file")]
                 if target_key in value:
                     raise ConfigError(f"{file}: {sub}: give either {target_key} or {k}, not both")
-                secret_path = (base / _expand(v, file, environ, secrets, sub)).resolve()
+                secret_path = (base / _expand(v, file, environ, secrets, sub, missing)).resolve()
                 try:
                     secret = secret_path.read_text(encoding="utf-8").strip()
                 except OSError as exc:
@@ -396,18 +466,26 @@ def _interpolate(value: Any, file: Path, environ: dict[str, str], secrets: list[
                 _warn_if_world_readable(secret_path, file, sub)
                 out[target_key] = secret
                 continue
-            out[k] = _interpolate(v, file, environ, secrets, base=base, key=sub)
+            out[k] = _interpolate(v, file, environ, secrets, base=base, key=sub, missing=missing)
         return out
     if isinstance(value, list):
-        return [_interpolate(v, file, environ, secrets, base=base, key=f"{key}[{i}]") for i, v in enumerate(value)]
+        return [
+            _interpolate(v, file, environ, secrets, base=base, key=_item_key(key, i, v), missing=missing)
+            for i, v in enumerate(value)
+        ]
     if isinstance(value, str):
-        return _expand(value, file, environ, secrets, key)
+        return _expand(value, file, environ, secrets, key, missing)
     return value
 
 
-def _expand(value: str, file: Path, environ: dict[str, str], secrets: list[str], key: str) -> str:
+def _expand(
+    value: str, file: Path, environ: dict[str, str], secrets: list[str], key: str, missing: list[str] | None = None
+) -> str:
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)
+        if name not in environ and missing is not None:
+            missing.append(f"{key}: {name}")
+            return match.group(0)  # left as written: nothing is sent with it (require_secrets)
         if name not in environ:
             raise ConfigError(f"{file}: {key}: environment variable {name} is not set")
         secrets.append(environ[name])

@@ -67,7 +67,7 @@ def _table(source: NewSource) -> Table:
 def _write(path: Path, doc: Any) -> Config:
     """Validate the edited document as a configuration, then replace the file atomically."""
     text = tomlkit.dumps(doc)
-    config = config_from_dict(tomllib.loads(text), path)
+    config = config_from_dict(tomllib.loads(text), path, missing_secrets="note")
     replace_file(path, text.encode("utf-8"), mode=path.stat().st_mode & 0o7777)
     return config
 
@@ -75,7 +75,7 @@ def _write(path: Path, doc: Any) -> Config:
 def add_sources(path: Path, new: Sequence[NewSource]) -> Config:
     """Append ``[[source]]`` tables for ``new`` (validated together; nothing written on error)."""
     if not new:
-        return config_from_dict(tomllib.loads(path.read_text(encoding="utf-8")), path)
+        return config_from_dict(tomllib.loads(path.read_text(encoding="utf-8")), path, missing_secrets="note")
     doc = _read(path)
     aot = _sources(doc)
     if len(aot) and not aot[-1].as_string().endswith("\n\n"):

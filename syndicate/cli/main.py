@@ -129,10 +129,13 @@ def cli(ctx: click.Context, config_path: str | None, log_format: str | None, ver
     ctx.obj["verbosity"] = -1 if quiet else verbose
 
 
-def open_context(click_ctx: click.Context, config_path: str | None) -> Context:
+def open_context(click_ctx: click.Context, config_path: str | None, *, sends: bool = False) -> Context:
+    """The configuration and the database. A command that ``sends`` (crossposts) refuses a secret
+    missing from the environment; any other works without it and says which are missing."""
     from syndicate.config import load_config
 
-    config = load_config(config_path or given_config(click_ctx))
+    config = load_config(config_path or given_config(click_ctx), missing_secrets="refuse" if sends else "note")
+    warn_missing_secrets(config)
     obj = click_ctx.find_root().obj or {}
     setup_logging(obj.get("log_format") or config.syndicate.log_format, obj.get("verbosity", 0))
     ctx = Context.open(config=config)
@@ -140,6 +143,12 @@ def open_context(click_ctx: click.Context, config_path: str | None) -> Context:
     # exit_now's quick exit would otherwise leave to the next process to open the database
     atexit.register(ctx.close)
     return ctx
+
+
+def warn_missing_secrets(config: Any) -> None:
+    for missing in config.missing_secrets:
+        key, _, name = missing.partition(": ")
+        click.echo(f"syndicate: warning: {key}: environment variable {name} is not set (sync and run refuse)", err=True)
 
 
 @cli.command()
@@ -160,7 +169,7 @@ def sync(
     """One full pass: fetch due sources, normalize, store, regenerate outputs, crosspost."""
     from syndicate.pipeline.passes import run_pass
 
-    ctx = open_context(click_ctx, config_path)
+    ctx = open_context(click_ctx, config_path, sends=not dry_run)
     if dry_run:
         from syndicate.pipeline.dry_run import dry_run_pass
 
@@ -203,14 +212,21 @@ def articles(
 @click.pass_context
 @friendly_errors
 def check(click_ctx: click.Context, config_path: str | None) -> None:
-    """Validate the configuration and exit."""
+    """Validate the configuration and exit (1 on an error; warnings are printed and pass)."""
     from syndicate.config import config_path as resolve
     from syndicate.config import load_config
+    from syndicate.config_lint import lint
 
-    config = load_config(config_path)
+    config = load_config(config_path, missing_secrets="note")
+    findings = lint(config)
+    for finding in findings:
+        click.echo(finding.line(config), err=True)
+    if any(finding.level == "error" for finding in findings):
+        sys.exit(EXIT_USAGE)
+    warnings = len(findings)
     click.echo(
         f"{resolve(config_path)}: ok ({len(config.source)} sources, {len(config.output)} outputs, "
-        f"{len(config.target)} targets)"
+        f"{len(config.target)} targets" + (f"; {warnings} warning(s)" if warnings else "") + ")"
     )
 
 
@@ -263,7 +279,7 @@ def run(
     """The daemon: the same work on schedules until SIGTERM/SIGINT."""
     from syndicate.daemon import run_daemon
 
-    ctx = open_context(click_ctx, config_path)
+    ctx = open_context(click_ctx, config_path, sends=True)
     sys.exit(run_daemon(ctx, config_path=config_path, serve=with_serve, host=host, port=port))
 
 
@@ -275,7 +291,7 @@ def run(
 @friendly_errors
 def worker(click_ctx: click.Context, config_path: str | None, concurrency: int | None, queues: str | None) -> None:
     """With executor = "celery": run fetch, process, render and deliver tasks."""
-    ctx = open_context(click_ctx, config_path)
+    ctx = open_context(click_ctx, config_path, sends=True)
     if ctx.config.syndicate.executor != "celery":
         raise ConfigError(f'{ctx.config.path}: syndicate.executor: `worker` needs executor = "celery"')
     from syndicate.distributed.worker import start_worker

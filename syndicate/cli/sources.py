@@ -102,15 +102,19 @@ def add(
     """Add a source to the configuration file (comments and layout are kept)."""
     from syndicate.cli.config_edit import NewSource, add_sources
     from syndicate.config import load_config
+    from syndicate.config_lint import url_problem
     from syndicate.errors import ConfigError
 
     path = _config_file(config_path)
-    config = load_config(path)
+    config = load_config(path, missing_secrets="note")
     for source in config.source:
         if source.name == name:
             raise ConfigError(f"{path}: a source named {name!r} exists already")
         if source.url.rstrip("/") == url.strip().rstrip("/"):
             raise ConfigError(f"{path}: {url} is configured already, as source {source.name!r}")
+    problem = url_problem(config, url.strip())
+    if problem:
+        raise ConfigError(f"{path}: {name}: {problem}")
     add_sources(path, [NewSource(name=name, url=url.strip(), interval=interval, tags=tags)])
     click.echo(f"{name}: added to {path}; {_RELOAD_HINT}")
 
@@ -126,7 +130,7 @@ def remove(click_ctx: click.Context, config_path: str | None, name: str) -> None
     from syndicate.config import load_config
 
     path = _config_file(config_path)
-    load_config(path).source_by_name(name)
+    load_config(path, missing_secrets="note").source_by_name(name)
     remove_source(path, name)
     click.echo(f"{name}: removed from {path}; {_RELOAD_HINT}")
 
@@ -144,7 +148,7 @@ def import_opml(click_ctx: click.Context, config_path: str | None, opml_file: Pa
     from syndicate.opml import parse_opml, plan_import
 
     path = _config_file(config_path)
-    config = load_config(path)
+    config = load_config(path, missing_secrets="note")
     plan = plan_import(parse_opml(opml_file.read_bytes()), config)
     for name, feed in plan.add:
         click.echo(f"+ {name:<32} {feed.url}" + (f"  [{', '.join(feed.tags)}]" if feed.tags else ""))
