@@ -101,6 +101,8 @@ def friendly_errors(func: F) -> F:
         except KeyboardInterrupt:
             click.echo("syndicate: interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:  # the reader went away (| head): no error of ours, stop quietly
+            sys.exit(_pipe_closed())
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:  # a bug: one line for the user, the traceback in the debug log
@@ -351,7 +353,23 @@ def main() -> None:
         status = EXIT_USAGE
     except SystemExit as done:
         status = done.code
+    except BrokenPipeError:
+        status = _pipe_closed()
     exit_now(status)
+
+
+EXIT_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a writer whose reader went away
+
+
+def _pipe_closed() -> int:
+    """The reader of stdout went away (``syndicate articles | head -1``): stop quietly, as ``cat`` does.
+
+    What is still buffered for stdout goes to /dev/null, so the flush at exit cannot fail again.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_PIPE
 
 
 def exit_now(status: object) -> None:
@@ -378,6 +396,8 @@ def exit_now(status: object) -> None:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except (OSError, ValueError):  # a closed pipe (| head): what Python's own exit does, status 120
+        except BrokenPipeError:  # the reader went away while the last output was flushed (| head)
+            code = code or EXIT_PIPE
+        except (OSError, ValueError):  # what Python's own exit does, status 120
             code = code or 120
     os._exit(code)
