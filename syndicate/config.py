@@ -208,6 +208,24 @@ class OutputConfig(_Model):
         return any(fnmatch.fnmatchcase(source, pattern) for pattern in self.sources)
 
 
+class ArticleFilter(_Model):
+    """``include`` / ``exclude`` of a target: tags (categories), authors, words in the title."""
+
+    tags: list[str] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=list)  # stored as tags: the same test
+    authors: list[str] = Field(default_factory=list)
+    title_words: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> ArticleFilter:
+        values = [*self.tags, *self.categories, *self.authors, *self.title_words]
+        if not values:
+            raise ValueError("give at least one of tags, categories, authors, title_words")
+        if any(not value.strip() for value in values):
+            raise ValueError("an empty string matches nothing")
+        return self
+
+
 class TargetConfig(_Model):
     """Common keys of every ``[[target]]``; the rest is the target type's own options."""
 
@@ -225,6 +243,8 @@ class TargetConfig(_Model):
     template: str | None = None  # Jinja2 text of the attribution block
     template_file: str | None = None
     status: Literal["publish", "draft"] = "publish"
+    include: ArticleFilter | None = None  # only articles matching one of these (crosspost/filters.py)
+    exclude: ArticleFilter | None = None  # never articles matching one of these
 
     _name = field_validator("name")(_check_name)
 

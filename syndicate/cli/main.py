@@ -303,15 +303,24 @@ def worker(click_ctx: click.Context, config_path: str | None, concurrency: int |
 
 @cli.command()
 @config_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
 @friendly_errors
-def plan(click_ctx: click.Context, config_path: str | None) -> None:
-    """List the crossposts a pass would create, update, delete or block; send nothing."""
+def plan(click_ctx: click.Context, config_path: str | None, as_json: bool) -> None:
+    """List the crossposts a pass would create, update, delete or block, each with its rendered
+    attribution block; send nothing."""
     from syndicate import crosspost
     from syndicate.cli.output import print_plan
 
     ctx = open_context(click_ctx, config_path)
-    print_plan(crosspost.preview(ctx.engine, ctx.config, now=datetime.now(UTC)))
+    now = datetime.now(UTC)
+    notes = crosspost.new_target_notes(ctx.engine, ctx.config, now=now)
+    actions = crosspost.preview(ctx.engine, ctx.config, now=now)
+    if as_json:
+        document = {"actions": [a.to_json() for a in actions], "new_targets": [n.to_json() for n in notes]}
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        print_plan(actions, notes)
 
 
 @cli.group()

@@ -73,6 +73,7 @@ class PassSummary:
     plan: list[Any] = field(default_factory=list)  # dry-run: crosspost.PlannedAction
     changed_ids: list[str] = field(default_factory=list)
     dry_run: bool = False  # ran on a scratch copy (syndicate.pipeline.dry_run): nothing real changed
+    notes: list[str] = field(default_factory=list)  # e.g. what a new target was not sent
 
     def add_source(self, done: SourceOutcome) -> None:
         """Count one source's outcome into the pass (the same for every executor)."""
@@ -109,6 +110,7 @@ class PassSummary:
             "articles": {"new": self.new, "updated": self.updated, "withdrawn": self.withdrawn},
             "outputs": {"written": self.outputs.written, "unchanged": self.outputs.unchanged},
             "deliveries": d.to_json() if d is not None and hasattr(d, "to_json") else None,
+            "notes": list(self.notes),
             "failures": [
                 {"source": s.name, "status": s.status, "http_status": s.http_status, "error": s.error}
                 for s in self.failed_sources
@@ -151,9 +153,13 @@ def run_pass(
         from syndicate import crosspost as xp
 
         if dry_run:
+            summary.notes = [n.describe() for n in xp.new_target_notes(ctx.engine, config, now=datetime.now(UTC))]
             summary.plan = xp.preview(ctx.engine, config, now=datetime.now(UTC))
         else:
-            xp.plan(ctx.engine, config, now=datetime.now(UTC))
+            planned = xp.plan(ctx.engine, config, now=datetime.now(UTC))
+            summary.notes = [note.describe() for note in planned.notes]
+            for note in summary.notes:
+                log.info("%s", note)
             summary.deliveries = xp.deliver(ctx.engine, config, now=datetime.now(UTC))
     summary.finished_at = datetime.now(UTC)
     return summary
