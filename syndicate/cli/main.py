@@ -18,7 +18,7 @@ import click
 from syndicate import __version__, redact
 from syndicate.cli.output import console_err, print_summary, progress_for
 from syndicate.errors import ConfigError, SyndicateError
-from syndicate.logs import setup_logging
+from syndicate.logs import leave_fetch_failures_to_summary, setup_logging
 from syndicate.pipeline.context import Context
 
 EXIT_OK, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 3
@@ -172,6 +172,7 @@ def sync(
     from syndicate.pipeline.passes import run_pass
 
     ctx = open_context(click_ctx, config_path, sends=not dry_run)
+    leave_fetch_failures_to_summary()  # printed once, in the summary, not also as a log line
     if dry_run:
         from syndicate.pipeline.dry_run import dry_run_pass
 
@@ -281,6 +282,9 @@ def run(
     """The daemon: the same work on schedules until SIGTERM/SIGINT."""
     from syndicate.daemon import run_daemon
 
+    obj = click_ctx.find_root().obj
+    if obj.get("verbosity", 0) == 0:  # a daemon's log is its record: routine events (INFO) are kept
+        obj["verbosity"] = 1
     ctx = open_context(click_ctx, config_path, sends=True)
     sys.exit(run_daemon(ctx, config_path=config_path, serve=with_serve, host=host, port=port))
 
