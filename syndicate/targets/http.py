@@ -200,4 +200,3 @@ def describe_body(reply: Reply) -> str:
         text = reply.body[:MAX_DETAIL].decode("utf-8", "replace")
     text = " ".join(text.split())
     return text[:MAX_DETAIL]
-
