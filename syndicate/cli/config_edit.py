@@ -8,7 +8,7 @@ leaves it untouched and raises :class:`~syndicate.errors.ConfigError`.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,11 @@ class NewSource:
     interval: str | None = None
     tags: Sequence[str] = field(default_factory=tuple)
     comment: str | None = None  # e.g. the title an OPML file gave it
+    publisher: str | None = None
+    rights: Mapping[str, Any] | None = None  # the [source].rights table, as data
+    language: str | None = None
+    enabled: bool | None = None
+    rules: Mapping[str, Any] | None = None
 
 
 def _read(path: Path) -> Any:
@@ -60,6 +65,17 @@ def _table(source: NewSource) -> Table:
         table.add("interval", source.interval)
     if source.tags:
         table.add("tags", list(source.tags))
+    if source.publisher:
+        table.add("publisher", source.publisher)
+    if source.language:
+        table.add("language", source.language)
+    if source.enabled is False:
+        table.add("enabled", False)
+    for key, value in (("rights", source.rights), ("rules", source.rules)):
+        if value:
+            inline = tomlkit.inline_table()
+            inline.update(dict(value))
+            table.add(key, inline)
     table.add(tomlkit.nl())
     return table
 

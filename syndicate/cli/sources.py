@@ -143,7 +143,7 @@ def remove(click_ctx: click.Context, config_path: str | None, name: str) -> None
 @friendly_errors
 def import_opml(click_ctx: click.Context, config_path: str | None, opml_file: Path, dry_run: bool) -> None:
     """Add the feeds of an OPML file as sources (folders become tags; known URLs are skipped)."""
-    from syndicate.cli.config_edit import NewSource, add_sources
+    from syndicate.cli.config_edit import add_sources
     from syndicate.config import load_config
     from syndicate.opml import parse_opml, plan_import
 
@@ -153,11 +153,30 @@ def import_opml(click_ctx: click.Context, config_path: str | None, opml_file: Pa
     for name, feed in plan.add:
         click.echo(f"+ {name:<32} {feed.url}" + (f"  [{', '.join(feed.tags)}]" if feed.tags else ""))
     if not dry_run:
-        add_sources(path, [NewSource(name=n, url=f.url, tags=f.tags, comment=f.title) for n, f in plan.add])
+        add_sources(path, [_new_source(name, feed) for name, feed in plan.add])
     verb = "would add" if dry_run else "added"
     click.echo(
         f"{opml_file}: {verb} {len(plan.add)} sources, {len(plan.already)} already configured"
         + ("" if dry_run or not plan.add else f"; {_RELOAD_HINT}")
+    )
+
+
+def _new_source(name: str, feed: Any) -> Any:
+    """The ``[[source]]`` table for an imported feed, with what its ``syndicate:*`` attributes kept."""
+    from syndicate.cli.config_edit import NewSource
+
+    kept = feed.settings
+    return NewSource(
+        name=name,
+        url=feed.url,
+        tags=feed.tags,
+        comment=feed.title,
+        interval=kept.interval,
+        publisher=kept.publisher,
+        rights=kept.rights,
+        language=kept.language,
+        enabled=kept.enabled,
+        rules=kept.rules,
     )
 
 

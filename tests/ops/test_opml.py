@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from syndicate.config import load_config
-from syndicate.opml import OpmlError, OpmlFeed, parse_opml, plan_import, slugify
+from syndicate.opml import OpmlError, OpmlFeed, SourceSettings, parse_opml, plan_import, slugify
 from tests.helpers.cli import run_cli
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "ops"
@@ -169,6 +169,6 @@ def test_export_uses_the_feed_s_own_title_and_site_once_fetched(tmp_path: Path) 
         server.close()
     assert exported.returncode == 0, exported.stderr
     assert parse_opml(exported.stdout.encode()) == [
-        OpmlFeed(url, "Night Desk", "https://night.example/", ("late",)),
-        OpmlFeed("https://n.example/f", "never-fetched", None, ()),
+        OpmlFeed(url, "Night Desk", "https://night.example/", ("late",), SourceSettings(name="night")),
+        OpmlFeed("https://n.example/f", "never-fetched", None, (), SourceSettings(name="never-fetched")),
     ]
