@@ -172,7 +172,9 @@ def sync(
     from syndicate.pipeline.passes import run_pass
 
     ctx = open_context(click_ctx, config_path, sends=not dry_run)
-    leave_fetch_failures_to_summary()  # printed once, in the summary, not also as a log line
+    obj = click_ctx.find_root().obj or {}
+    if (obj.get("log_format") or ctx.config.syndicate.log_format) == "text" and obj.get("verbosity", 0) <= 0:
+        leave_fetch_failures_to_summary()  # printed once, in the summary, not also as a log line
     if dry_run:
         from syndicate.pipeline.dry_run import dry_run_pass
 

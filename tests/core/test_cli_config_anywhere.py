@@ -77,7 +77,7 @@ CASES: dict[tuple[str, ...], tuple[list[str], str]] = {
     ("plan",): ([], "db"),
     ("run",): ([], "daemon"),
     ("serve",): (["--port", "0"], "daemon"),
-    ("sources", "add"): (["added", "http://127.0.0.1:9/added.xml"], "edit"),
+    ("sources", "add"): (["added", "http://127.0.0.1:9/added.xml", "--no-check"], "edit"),
     ("sources", "disable"): (["local"], "db"),
     ("sources", "enable"): (["local"], "db"),
     ("sources", "export"): ([], "db"),

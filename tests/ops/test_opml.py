@@ -130,7 +130,7 @@ def test_import_then_export_round_trips_and_keeps_the_file_s_comments(config: Pa
 
 def test_add_and_remove_edit_the_file_in_place(config: Path) -> None:
     added = run_cli("sources", "add", "lab-notes", "https://lab.example/feed.xml", "--interval", "2h",
-                    "--tag", "science", "--tag", "notes", config=config)
+                    "--tag", "science", "--tag", "notes", "--no-check", config=config)
     assert added.returncode == 0, added.stderr
     data = tomllib.loads(config.read_text())
     assert data["source"][-1] == {"name": "lab-notes", "url": "https://lab.example/feed.xml", "interval": "2h",
