@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
+from tests.distributed.receiver import WebhookReceiver
 from tests.helpers.cli import run_cli, write_config
 from tests.helpers.feedserver import FeedServer
-from tests.helpers.receiver import WebhookReceiver
+from tests.ops.conftest import received_titles
 
 
 def rss(*titles: str) -> str:
@@ -29,14 +27,6 @@ def rss(*titles: str) -> str:
         '<?xml version="1.0"?><rss version="2.0"><channel><title>Council</title>'
         f"<link>http://example.org/</link><description>d</description>{items}</channel></rss>"
     )
-
-
-@pytest.fixture
-def servers() -> Iterator[tuple[FeedServer, WebhookReceiver]]:
-    feeds, hook = FeedServer(), WebhookReceiver()
-    yield feeds, hook
-    feeds.close()
-    hook.close()
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -58,7 +48,7 @@ def test_dry_run_changes_nothing(tmp_path: Path, servers: tuple[FeedServer, Webh
     )
     first = run_cli("sync", config=config)
     assert first.returncode == 0, first.stderr
-    assert hook.titles() == ["One"]
+    assert received_titles(hook) == ["One"]
 
     feeds.serve("/feed.xml", rss("One", "Two"))
     before = snapshot(tmp_path)
@@ -67,7 +57,7 @@ def test_dry_run_changes_nothing(tmp_path: Path, servers: tuple[FeedServer, Webh
     summary = json.loads(dry.stdout)
     assert summary["dry_run"] is True
     assert summary["articles"]["new"] == 1  # it did fetch and process: what a pass would find
-    assert hook.titles() == ["One"], "the dry run sent a crosspost"
+    assert received_titles(hook) == ["One"], "the dry run sent a crosspost"
     assert snapshot(tmp_path) == before, "the dry run changed the database or the feeds"
 
     text = run_cli("sync", "--all", "--dry-run", config=config)
@@ -76,4 +66,4 @@ def test_dry_run_changes_nothing(tmp_path: Path, servers: tuple[FeedServer, Webh
 
     real = run_cli("sync", "--all", config=config)  # what the dry run showed is what a pass does
     assert real.returncode == 0, real.stderr
-    assert hook.titles() == ["One", "Two"]
+    assert received_titles(hook) == ["One", "Two"]

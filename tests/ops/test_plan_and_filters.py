@@ -6,16 +6,16 @@ and a real webhook receiver on 127.0.0.1.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from syndicate.config import load_config
 from syndicate.errors import ConfigError
+from tests.distributed.receiver import WebhookReceiver
 from tests.helpers.cli import run_cli, write_config
 from tests.helpers.feedserver import FeedServer
-from tests.helpers.receiver import WebhookReceiver
+from tests.ops.conftest import received_titles
 
 DC = 'xmlns:dc="http://purl.org/dc/elements/1.1/"'
 
@@ -38,14 +38,6 @@ def rss(*items: str) -> str:
 
 
 FIVE = [item(n, f"Story {n}") for n in range(5)]
-
-
-@pytest.fixture
-def servers() -> Iterator[tuple[FeedServer, WebhookReceiver]]:
-    feeds, hook = FeedServer(), WebhookReceiver()
-    yield feeds, hook
-    feeds.close()
-    hook.close()
 
 
 def _source(url: str) -> str:
@@ -72,7 +64,7 @@ def test_a_new_target_says_what_it_does_not_get(tmp_path: Path, servers: tuple[F
     synced = run_cli("sync", config=config)
     assert synced.returncode == 0, synced.stderr
     assert note in synced.stdout
-    assert hook.titles() == []
+    assert received_titles(hook) == []
     assert note not in run_cli("plan", config=config).stdout  # said once: the target is known now
 
 
@@ -99,7 +91,7 @@ def test_plan_shows_the_rendered_attribution_block(tmp_path: Path, servers: tupl
     actions = json.loads(run_cli("plan", "--json", config=config).stdout)["actions"]
     assert [a["title"] for a in actions] == ["Story 4", "Story 3"]
     assert all("http://council.example/" in a["attribution"] for a in actions)
-    assert hook.titles() == []
+    assert received_titles(hook) == []
 
 
 def test_include_and_exclude_filters(tmp_path: Path, servers: tuple[FeedServer, WebhookReceiver]) -> None:
@@ -123,7 +115,7 @@ def test_include_and_exclude_filters(tmp_path: Path, servers: tuple[FeedServer, 
     )
     synced = run_cli("sync", "--all", config=config)
     assert synced.returncode == 0, synced.stderr
-    assert sorted(hook.titles()) == ["Aleppo talks resume", "Idlib report"]
+    assert sorted(received_titles(hook)) == ["Aleppo talks resume", "Idlib report"]
 
 
 @pytest.mark.parametrize(
