@@ -54,11 +54,11 @@ def test_dry_run_changes_nothing(tmp_path: Path, servers: tuple[FeedServer, Webh
     before = snapshot(tmp_path)
     dry = run_cli("sync", "--all", "--dry-run", "--json", config=config)
     assert dry.returncode == 0, dry.stderr
+    assert received_titles(hook) == ["One"], "the dry run sent a crosspost"
+    assert snapshot(tmp_path) == before, "the dry run changed the database or the feeds"
     summary = json.loads(dry.stdout)
     assert summary["dry_run"] is True
     assert summary["articles"]["new"] == 1  # it did fetch and process: what a pass would find
-    assert received_titles(hook) == ["One"], "the dry run sent a crosspost"
-    assert snapshot(tmp_path) == before, "the dry run changed the database or the feeds"
 
     text = run_cli("sync", "--all", "--dry-run", config=config)
     assert "create hook: Two" in text.stdout and "nothing stored, written or sent" in text.stdout, text.stdout
