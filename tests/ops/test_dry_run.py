@@ -11,6 +11,8 @@ import hashlib
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.distributed.receiver import WebhookReceiver
 from tests.helpers.cli import run_cli, write_config
 from tests.helpers.feedserver import FeedServer
@@ -67,3 +69,24 @@ def test_dry_run_changes_nothing(tmp_path: Path, servers: tuple[FeedServer, Webh
     real = run_cli("sync", "--all", config=config)  # what the dry run showed is what a pass does
     assert real.returncode == 0, real.stderr
     assert received_titles(hook) == ["One", "Two"]
+
+
+def test_a_database_that_cannot_be_copied_is_refused_with_a_hint(tmp_path: Path) -> None:
+    """A dry run needs a scratch copy; PostgreSQL (real, 127.0.0.1:5432) gets a clear refusal, not a real pass."""
+    from tests.distributed.services import create_database
+
+    created = create_database()
+    if created is None:
+        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
+    url, drop = created
+    try:
+        (tmp_path / "feed.xml").write_text(rss("One"))
+        config = tmp_path / "syndicate.toml"
+        config.write_text(f'[syndicate]\ndatabase = "{url}"\n[[source]]\nname = "local"\nurl = "feed.xml"\n')
+        result = run_cli("sync", "--dry-run", config=config)
+        assert result.returncode == 1
+        assert "`sync --dry-run` runs the pass on a copy of a SQLite database" in result.stderr
+        assert "syndicate plan" in result.stderr and result.stderr.count("\n") == 1
+        assert json.loads(run_cli("articles", "--json", config=config).stdout or "null") is None  # nothing stored
+    finally:
+        drop()
