@@ -16,7 +16,7 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
@@ -105,6 +105,14 @@ def _refuse_bare_numbers(raw: dict[str, Any], file: Path) -> None:
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 number = f"{value:g}"
                 raise ConfigError(f'{file}: {where}.{key}: {number} has no unit: write "{number}s" or "{number}m"')
+
+
+class MissingSecret(NamedTuple):
+    key: str  # e.g. "target[0] (hook).secret"
+    variable: str  # e.g. "HOOK_SECRET"
+
+    def describe(self) -> str:
+        return f"{self.key}: environment variable {self.variable} is not set"
 
 
 class _Model(BaseModel):
@@ -322,19 +330,18 @@ class Config(_Model):
 
     # where the file was (not a TOML key)
     path: Path = Field(default=Path("syndicate.toml"), exclude=True)
-    # ``${VAR}`` references left unfilled (loaded with missing_secrets="note"): "KEY: VAR" each
-    _missing_secrets: tuple[str, ...] = PrivateAttr(default=())
+    # ``${VAR}`` references left unfilled (loaded with missing_secrets="note")
+    _missing_secrets: tuple[MissingSecret, ...] = PrivateAttr(default=())
 
     @property
-    def missing_secrets(self) -> tuple[str, ...]:
-        """The secrets not in the environment, as ``target[0] (hook).secret: HOOK_SECRET`` (empty: none)."""
+    def missing_secrets(self) -> tuple[MissingSecret, ...]:
+        """The secrets not in the environment (empty: none)."""
         return self._missing_secrets
 
     def require_secrets(self) -> None:
         """Refuse to go on when a secret is missing: for the commands that send."""
         if self._missing_secrets:
-            key, _, name = self._missing_secrets[0].partition(": ")
-            raise ConfigError(f"{self.path}: {key}: environment variable {name} is not set")
+            raise ConfigError(f"{self.path}: {self._missing_secrets[0].describe()}")
 
     @model_validator(mode="after")
     def _unique_names(self) -> Config:
@@ -440,7 +447,7 @@ def config_from_dict(
     environ = dict(os.environ) if environ is None else environ
     _refuse_bare_numbers(raw, file)
     secrets: list[str] = []
-    missing: list[str] | None = [] if missing_secrets == "note" else None
+    missing: list[MissingSecret] | None = [] if missing_secrets == "note" else None
     data = _interpolate(raw, file, environ, secrets, base=file.resolve().parent, key="", missing=missing)
     for secret in secrets:
         redact.register(secret)
@@ -467,7 +474,7 @@ def _interpolate(
     *,
     base: Path,
     key: str,
-    missing: list[str] | None = None,
+    missing: list[MissingSecret] | None = None,
 ) -> Any:
     if isinstance(value, dict):
         out: dict[str, Any] = {}
@@ -499,15 +506,20 @@ def _interpolate(
 
 
 def _expand(
-    value: str, file: Path, environ: dict[str, str], secrets: list[str], key: str, missing: list[str] | None = None
+    value: str,
+    file: Path,
+    environ: dict[str, str],
+    secrets: list[str],
+    key: str,
+    missing: list[MissingSecret] | None = None,
 ) -> str:
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in environ and missing is not None:
-            missing.append(f"{key}: {name}")
+            missing.append(MissingSecret(key, name))
             return match.group(0)  # left as written: nothing is sent with it (require_secrets)
         if name not in environ:
-            raise ConfigError(f"{file}: {key}: environment variable {name} is not set")
+            raise ConfigError(f"{file}: {MissingSecret(key, name).describe()}")
         secrets.append(environ[name])
         return environ[name]
 

@@ -60,8 +60,6 @@ def lint(config: Config) -> list[Finding]:
                 elif pattern not in names:
                     findings.append(Finding("error", key, f"no source named {pattern!r}"))
     for missing in config.missing_secrets:
-        key, _, variable = missing.partition(": ")
-        findings.append(
-            Finding("warning", key, f"environment variable {variable} is not set (sync and run refuse to send)")
-        )
+        message = f"environment variable {missing.variable} is not set (sync and run refuse to send)"
+        findings.append(Finding("warning", missing.key, message))
     return findings

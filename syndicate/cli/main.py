@@ -43,29 +43,22 @@ def _remember_config(click_ctx: click.Context, _param: click.Parameter, value: s
     return value
 
 
-def _config_param(*, expose: bool) -> click.Option:
-    return click.Option(
-        ["--config", "config_path"],
-        type=click.Path(dir_okay=False),
-        default=None,
-        expose_value=expose,
-        is_eager=True,
-        callback=_remember_config,
-        help=_CONFIG_HELP,
-    )
+_CONFIG_DECLS = ("--config", "config_path")
+
+
+def _config_settings() -> dict[str, Any]:
+    return {
+        "type": click.Path(dir_okay=False),
+        "default": None,
+        "is_eager": True,
+        "callback": _remember_config,
+        "help": _CONFIG_HELP,
+    }
 
 
 def config_option(func: F) -> F:
     """The ``config_path`` parameter of a command: ``--config`` here or on any group above it."""
-    return click.option(
-        "--config",
-        "config_path",
-        type=click.Path(dir_okay=False),
-        default=None,
-        is_eager=True,
-        callback=_remember_config,
-        help=_CONFIG_HELP,
-    )(func)
+    return click.option(*_CONFIG_DECLS, **_config_settings())(func)
 
 
 def given_config(click_ctx: click.Context) -> str | None:
@@ -84,7 +77,7 @@ class SyndicateGroup(click.Group):
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         if not any(param.name == "config_path" for param in cmd.params):
-            cmd.params.append(_config_param(expose=False))
+            cmd.params.append(click.Option(list(_CONFIG_DECLS), expose_value=False, **_config_settings()))
         super().add_command(cmd, name)
 
 
@@ -149,8 +142,7 @@ def open_context(click_ctx: click.Context, config_path: str | None, *, sends: bo
 
 def warn_missing_secrets(config: Any) -> None:
     for missing in config.missing_secrets:
-        key, _, name = missing.partition(": ")
-        click.echo(f"syndicate: warning: {key}: environment variable {name} is not set (sync and run refuse)", err=True)
+        click.echo(f"syndicate: warning: {missing.describe()} (sync and run refuse)", err=True)
 
 
 @cli.command()
