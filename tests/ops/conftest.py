@@ -54,11 +54,10 @@ def hub() -> Iterator[LocalHub]:
 
 
 @pytest.fixture
-def servers() -> Iterator[tuple[FeedServer, WebhookReceiver]]:
+def servers(feed_server: FeedServer) -> Iterator[tuple[FeedServer, WebhookReceiver]]:
     """A feed server and a webhook receiver, both real, on 127.0.0.1."""
-    feeds, hook = FeedServer(), WebhookReceiver()
-    yield feeds, hook
-    feeds.close()
+    hook = WebhookReceiver()
+    yield feed_server, hook
     hook.close()
 
 

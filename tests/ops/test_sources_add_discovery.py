@@ -1,5 +1,5 @@
 """``sources add URL`` with a site's HTML page finds its feed, says what it found, and writes that
-(issue #18). A real HTTP server on 127.0.0.1 plays the site.
+(issue #18). A real HTTP server on 127.0.0.1 plays the feed_server.
 
 Mutation killed: add the URL as given without looking at it (before: an HTML page was added as a
 source, and failed at every sync).
@@ -8,7 +8,6 @@ source, and failed at every sync).
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,13 +32,6 @@ def page(head: str = "") -> str:
 
 
 @pytest.fixture
-def site() -> Iterator[FeedServer]:
-    server = FeedServer()
-    yield server
-    server.close()
-
-
-@pytest.fixture
 def config(tmp_path: Path) -> Path:
     return write_config(tmp_path, "")
 
@@ -48,10 +40,10 @@ def _sources(config: Path) -> list[dict[str, object]]:
     return list(tomllib.loads(config.read_text()).get("source", []))
 
 
-def test_an_html_page_s_alternate_link_is_followed(site: FeedServer, config: Path) -> None:
+def test_an_html_page_s_alternate_link_is_followed(feed_server: FeedServer, config: Path) -> None:
     link = '<link rel="alternate" type="application/rss+xml" title="Posts" href="/blog/posts.rss">'
-    page_url = site.serve("/blog/", page(link), content_type="text/html; charset=utf-8")
-    feed_url = site.serve("/blog/posts.rss", rss("Council Blog", 3))
+    page_url = feed_server.serve("/blog/", page(link), content_type="text/html; charset=utf-8")
+    feed_url = feed_server.serve("/blog/posts.rss", rss("Council Blog", 3))
     added = run_cli(
         "sources", "add", "council", page_url, "--publisher", "Town Council",
         "--rights", "permission", "--condition", "attribution", config=config,
@@ -67,30 +59,30 @@ def test_an_html_page_s_alternate_link_is_followed(site: FeedServer, config: Pat
             "rights": {"license": "permission", "conditions": ["attribution"]},
         }
     ]
-    assert len(site.requests_to("/blog/")) == 1 and len(site.requests_to("/blog/posts.rss")) == 1
+    assert len(feed_server.requests_to("/blog/")) == 1 and len(feed_server.requests_to("/blog/posts.rss")) == 1
     assert run_cli("check", config=config).returncode == 0
 
 
-def test_the_usual_paths_are_tried(site: FeedServer, config: Path) -> None:
-    page_url = site.serve("/", page(), content_type="text/html")
-    feed_url = site.serve("/rss", rss("Plain Site", 1))
+def test_the_usual_paths_are_tried(feed_server: FeedServer, config: Path) -> None:
+    page_url = feed_server.serve("/", page(), content_type="text/html")
+    feed_url = feed_server.serve("/rss", rss("Plain Site", 1))
     added = run_cli("sources", "add", "plain", page_url, config=config)
     assert added.returncode == 0, added.stderr
     assert '"Plain Site", 1 item (found via /rss on the site)' in added.stdout
     assert _sources(config)[0]["url"] == feed_url
 
 
-def test_a_feed_url_is_shown_and_added_as_is(site: FeedServer, config: Path) -> None:
-    feed_url = site.serve("/atom", rss("Direct", 2))
+def test_a_feed_url_is_shown_and_added_as_is(feed_server: FeedServer, config: Path) -> None:
+    feed_url = feed_server.serve("/atom", rss("Direct", 2))
     added = run_cli("sources", "add", "direct", feed_url, config=config)
     assert added.returncode == 0, added.stderr
     assert '"Direct", 2 items (found via the URL itself)' in added.stdout
-    assert len(site.requests) == 1
+    assert len(feed_server.requests) == 1
 
 
-def test_a_page_without_a_feed_is_refused_and_nothing_is_written(site: FeedServer, config: Path) -> None:
+def test_a_page_without_a_feed_is_refused_and_nothing_is_written(feed_server: FeedServer, config: Path) -> None:
     before = config.read_text()
-    page_url = site.serve("/about", page(), content_type="text/html")
+    page_url = feed_server.serve("/about", page(), content_type="text/html")
     added = run_cli("sources", "add", "about", page_url, config=config)
     assert added.returncode == 1
     assert "is an HTML page without a feed" in added.stderr and added.stderr.count("\n") == 1
