@@ -69,18 +69,23 @@ def _daemon(tmp_path: Path, *options: str, env: dict[str, str] | None = None) ->
         deadline = time.monotonic() + 60
         while "down" not in log.read_text() and time.monotonic() < deadline:
             time.sleep(0.2)
+        process.send_signal(signal.SIGHUP)
+        while "configuration reloaded" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
         process.send_signal(signal.SIGTERM)
         code = process.wait(timeout=60)
     return log.read_text(), code
 
 
 def test_routine_daemon_events_are_info_and_problems_warnings(tmp_path: Path) -> None:
-    """Mutation: log "daemon started" / "daemon stopped" / "received SIGTERM" at WARNING again."""
+    """Mutation: log "daemon started", "configuration reloaded", "received SIGTERM" … at WARNING again."""
     text, code = _daemon(tmp_path, "--log-format", "json")
     assert code == 0, text
     events = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
     levels = {e["message"].split(":")[0].split(",")[0]: e["level"] for e in events}
     assert levels["daemon started"] == "info"
+    assert levels["received SIGHUP"] == "info"
+    assert levels["configuration reloaded"] == "info"
     assert levels["received SIGTERM"] == "info"
     assert levels["daemon stopped"] == "info"
     assert [e["level"] for e in events if e.get("source") == "down" and e.get("status") == "error"] == ["warning"]
