@@ -111,6 +111,7 @@ class PassSummary:
             "outputs": {"written": self.outputs.written, "unchanged": self.outputs.unchanged},
             "deliveries": d.to_json() if d is not None and hasattr(d, "to_json") else None,
             "notes": list(self.notes),
+            "plan": [action.to_json() for action in self.plan],  # a dry run: what would be sent
             "failures": [
                 {"source": s.name, "status": s.status, "http_status": s.http_status, "error": s.error}
                 for s in self.failed_sources

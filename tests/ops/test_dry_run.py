@@ -61,6 +61,7 @@ def test_dry_run_changes_nothing(tmp_path: Path, servers: tuple[FeedServer, Webh
     summary = json.loads(dry.stdout)
     assert summary["dry_run"] is True
     assert summary["articles"]["new"] == 1  # it did fetch and process: what a pass would find
+    assert [(a["action"], a["title"]) for a in summary["plan"]] == [("create", "Two")]
 
     text = run_cli("sync", "--all", "--dry-run", config=config)
     assert "create hook: Two" in text.stdout and "nothing stored, written or sent" in text.stdout, text.stdout
