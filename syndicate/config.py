@@ -16,9 +16,9 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from syndicate import redact
 from syndicate.errors import ConfigError
@@ -82,6 +82,37 @@ def parse_size(value: str | int) -> int:
         raise ValueError(f'{value!r} is not a size (use e.g. "512KiB", "10MiB")')
     unit = match.group(2).lower() if match.group(2) else None
     return int(float(match.group(1)) * _SIZE_UNITS[unit])
+
+
+# the keys holding durations: in the file each needs a unit ("30m"); a bare number is refused
+SETTINGS_DURATIONS = ("interval", "connect_timeout", "read_timeout", "deadline", "max_backoff", "tombstone_ttl")
+SOURCE_DURATIONS = ("interval",)
+
+
+def _refuse_bare_numbers(raw: dict[str, Any], file: Path) -> None:
+    """``interval = 30`` is ambiguous (seconds? minutes?): the file must say, e.g. ``"30s"`` or ``"30m"``."""
+    sections: list[tuple[str, Any, tuple[str, ...]]] = [("syndicate", raw.get("syndicate"), SETTINGS_DURATIONS)]
+    sources = raw.get("source")
+    if isinstance(sources, list):
+        for index, source in enumerate(sources):
+            name = source.get("name") if isinstance(source, dict) else None
+            sections.append((f"source[{index}]" + (f" ({name})" if name else ""), source, SOURCE_DURATIONS))
+    for where, table, keys in sections:
+        if not isinstance(table, dict):
+            continue
+        for key in keys:
+            value = table.get(key)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                number = f"{value:g}"
+                raise ConfigError(f'{file}: {where}.{key}: {number} has no unit: write "{number}s" or "{number}m"')
+
+
+class MissingSecret(NamedTuple):
+    key: str  # e.g. "target[0] (hook).secret"
+    variable: str  # e.g. "HOOK_SECRET"
+
+    def describe(self) -> str:
+        return f"{self.key}: environment variable {self.variable} is not set"
 
 
 class _Model(BaseModel):
@@ -188,6 +219,24 @@ class OutputConfig(_Model):
         return any(fnmatch.fnmatchcase(source, pattern) for pattern in self.sources)
 
 
+class ArticleFilter(_Model):
+    """``include`` / ``exclude`` of a target: tags (categories), authors, words in the title."""
+
+    tags: list[str] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=list)  # stored as tags: the same test
+    authors: list[str] = Field(default_factory=list)
+    title_words: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> ArticleFilter:
+        values = [*self.tags, *self.categories, *self.authors, *self.title_words]
+        if not values:
+            raise ValueError("give at least one of tags, categories, authors, title_words")
+        if any(not value.strip() for value in values):
+            raise ValueError("an empty string matches nothing")
+        return self
+
+
 class TargetConfig(_Model):
     """Common keys of every ``[[target]]``; the rest is the target type's own options."""
 
@@ -205,6 +254,8 @@ class TargetConfig(_Model):
     template: str | None = None  # Jinja2 text of the attribution block
     template_file: str | None = None
     status: Literal["publish", "draft"] = "publish"
+    include: ArticleFilter | None = None  # only articles matching one of these (crosspost/filters.py)
+    exclude: ArticleFilter | None = None  # never articles matching one of these
 
     _name = field_validator("name")(_check_name)
 
@@ -249,9 +300,7 @@ class Settings(_Model):
     websub_callback: str | None = None  # public URL of this daemon's /websub/ callback
     serve: ServeConfig = Field(default_factory=ServeConfig)
 
-    @field_validator(
-        "interval", "connect_timeout", "read_timeout", "deadline", "max_backoff", "tombstone_ttl", mode="before"
-    )
+    @field_validator(*SETTINGS_DURATIONS, mode="before")
     @classmethod
     def _durations(cls, value: Any) -> float:
         return parse_duration(value)
@@ -285,6 +334,18 @@ class Config(_Model):
 
     # where the file was (not a TOML key)
     path: Path = Field(default=Path("syndicate.toml"), exclude=True)
+    # ``${VAR}`` references left unfilled (loaded with missing_secrets="note")
+    _missing_secrets: tuple[MissingSecret, ...] = PrivateAttr(default=())
+
+    @property
+    def missing_secrets(self) -> tuple[MissingSecret, ...]:
+        """The secrets not in the environment (empty: none)."""
+        return self._missing_secrets
+
+    def require_secrets(self) -> None:
+        """Refuse to go on when a secret is missing: for the commands that send."""
+        if self._missing_secrets:
+            raise ConfigError(f"{self.path}: {self._missing_secrets[0].describe()}")
 
     @model_validator(mode="after")
     def _unique_names(self) -> Config:
@@ -351,8 +412,20 @@ def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return Path(env) if env else DEFAULT_CONFIG
 
 
-def load_config(path: str | os.PathLike[str] | None = None, *, environ: dict[str, str] | None = None) -> Config:
-    """Read, interpolate and validate a configuration file."""
+MissingSecrets = Literal["refuse", "note"]
+
+
+def load_config(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    environ: dict[str, str] | None = None,
+    missing_secrets: MissingSecrets = "refuse",
+) -> Config:
+    """Read, interpolate and validate a configuration file.
+
+    ``missing_secrets="note"``: an unset ``${VAR}`` is left as written and listed in
+    :attr:`Config.missing_secrets` (for the commands that send nothing); the default refuses.
+    """
     file = config_path(path)
     environ = dict(os.environ) if environ is None else environ
     try:
@@ -365,13 +438,21 @@ def load_config(path: str | os.PathLike[str] | None = None, *, environ: dict[str
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{file}: not valid TOML: {exc}") from None
-    return config_from_dict(raw, file, environ=environ)
+    return config_from_dict(raw, file, environ=environ, missing_secrets=missing_secrets)
 
 
-def config_from_dict(raw: dict[str, Any], file: Path, *, environ: dict[str, str] | None = None) -> Config:
+def config_from_dict(
+    raw: dict[str, Any],
+    file: Path,
+    *,
+    environ: dict[str, str] | None = None,
+    missing_secrets: MissingSecrets = "refuse",
+) -> Config:
     environ = dict(os.environ) if environ is None else environ
+    _refuse_bare_numbers(raw, file)
     secrets: list[str] = []
-    data = _interpolate(raw, file, environ, secrets, base=file.resolve().parent, key="")
+    missing: list[MissingSecret] | None = [] if missing_secrets == "note" else None
+    data = _interpolate(raw, file, environ, secrets, base=file.resolve().parent, key="", missing=missing)
     for secret in secrets:
         redact.register(secret)
     try:
@@ -379,10 +460,26 @@ def config_from_dict(raw: dict[str, Any], file: Path, *, environ: dict[str, str]
     except ValidationError as exc:
         raise ConfigError(_describe(file, exc, data)) from None
     _validate_targets(config, file)
+    config._missing_secrets = tuple(missing or ())
     return config
 
 
-def _interpolate(value: Any, file: Path, environ: dict[str, str], secrets: list[str], *, base: Path, key: str) -> Any:
+def _item_key(key: str, index: int, item: Any) -> str:
+    """``target[0] (hook)``: a table in a list is named by its index and its ``name``."""
+    name = item.get("name") if isinstance(item, dict) else None
+    return f"{key}[{index}]" + (f" ({name})" if isinstance(name, str) and name else "")
+
+
+def _interpolate(
+    value: Any,
+    file: Path,
+    environ: dict[str, str],
+    secrets: list[str],
+    *,
+    base: Path,
+    key: str,
+    missing: list[MissingSecret] | None = None,
+) -> Any:
     if isinstance(value, dict):
         out: dict[str, Any] = {}
         for k, v in value.items():
@@ -391,7 +488,7 @@ def _interpolate(value: Any, file: Path, environ: dict[str, str], secrets: list[
                 target_key = k[: -len("_file")]
                 if target_key in value:
                     raise ConfigError(f"{file}: {sub}: give either {target_key} or {k}, not both")
-                secret_path = (base / _expand(v, file, environ, secrets, sub)).resolve()
+                secret_path = (base / _expand(v, file, environ, secrets, sub, missing)).resolve()
                 try:
                     secret = secret_path.read_text(encoding="utf-8").strip()
                 except OSError as exc:
@@ -400,20 +497,33 @@ def _interpolate(value: Any, file: Path, environ: dict[str, str], secrets: list[
                 _warn_if_world_readable(secret_path, file, sub)
                 out[target_key] = secret
                 continue
-            out[k] = _interpolate(v, file, environ, secrets, base=base, key=sub)
+            out[k] = _interpolate(v, file, environ, secrets, base=base, key=sub, missing=missing)
         return out
     if isinstance(value, list):
-        return [_interpolate(v, file, environ, secrets, base=base, key=f"{key}[{i}]") for i, v in enumerate(value)]
+        return [
+            _interpolate(v, file, environ, secrets, base=base, key=_item_key(key, i, v), missing=missing)
+            for i, v in enumerate(value)
+        ]
     if isinstance(value, str):
-        return _expand(value, file, environ, secrets, key)
+        return _expand(value, file, environ, secrets, key, missing)
     return value
 
 
-def _expand(value: str, file: Path, environ: dict[str, str], secrets: list[str], key: str) -> str:
+def _expand(
+    value: str,
+    file: Path,
+    environ: dict[str, str],
+    secrets: list[str],
+    key: str,
+    missing: list[MissingSecret] | None = None,
+) -> str:
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)
+        if name not in environ and missing is not None:
+            missing.append(MissingSecret(key, name))
+            return match.group(0)  # left as written: nothing is sent with it (require_secrets)
         if name not in environ:
-            raise ConfigError(f"{file}: {key}: environment variable {name} is not set")
+            raise ConfigError(f"{file}: {MissingSecret(key, name).describe()}")
         secrets.append(environ[name])
         return environ[name]
 

@@ -9,22 +9,46 @@ Parsing refuses DTDs and entities, and never touches the network.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from lxml import etree
 
-from syndicate.config import Config
+from syndicate.config import Config, SourceConfig
 from syndicate.errors import SyndicateError
 
 
 class OpmlError(SyndicateError):
     """The file is not an OPML subscription list."""
+
+
+# syndicate's own outline attributes (``syndicate:name`` …), so export → import keeps a source whole
+NS = "https://github.com/syndicate-feeds/syndicate/opml/1.0"
+PREFIX = "syndicate"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSettings:
+    """What a source's ``[[source]]`` table holds beyond its URL and tags (from ``syndicate:*`` attributes).
+
+    ``rights`` and ``rules`` are the TOML tables as plain data; ``headers`` are never exported
+    (they may carry credentials).
+    """
+
+    name: str | None = None
+    publisher: str | None = None
+    interval: str | None = None  # a duration as written in the file: "45m"
+    language: str | None = None
+    enabled: bool | None = None
+    rights: dict[str, Any] | None = None
+    rules: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +57,7 @@ class OpmlFeed:
     title: str | None = None
     html_url: str | None = None
     tags: tuple[str, ...] = ()
+    settings: SourceSettings = field(default_factory=SourceSettings)
 
 
 @dataclass
@@ -70,13 +95,45 @@ def _walk(element: etree._Element, folders: tuple[str, ...], found: dict[str, Op
             tags = _unique([*folders, *_categories(outline.get("category"))])
             previous = found.get(_url_key(url))
             if previous is not None:
-                found[_url_key(url)] = OpmlFeed(previous.url, previous.title, previous.html_url,
-                                                _unique([*previous.tags, *tags]))
+                found[_url_key(url)] = replace(previous, tags=_unique([*previous.tags, *tags]))
             else:
-                found[_url_key(url)] = OpmlFeed(url, label, _clean(outline.get("htmlUrl")) or None, tags)
+                found[_url_key(url)] = OpmlFeed(
+                    url, label, _clean(outline.get("htmlUrl")) or None, tags, _settings(outline)
+                )
             _walk(outline, folders, found)  # feeds nested under a feed: rare, but keep them
         else:
             _walk(outline, (*folders, label) if label else folders, found)
+
+
+def _ours(outline: etree._Element, name: str) -> str | None:
+    value = outline.get(f"{{{NS}}}{name}")
+    return value.strip() if value is not None and value.strip() else None
+
+
+def _json_table(outline: etree._Element, name: str) -> dict[str, Any] | None:
+    text = _ours(outline, name)
+    if text is None:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        raise OpmlError(f"{PREFIX}:{name}={text[:60]!r} is not a JSON object") from None
+    if not isinstance(value, dict):
+        raise OpmlError(f"{PREFIX}:{name}={text[:60]!r} is not a JSON object")
+    return value
+
+
+def _settings(outline: etree._Element) -> SourceSettings:
+    enabled = _ours(outline, "enabled")
+    return SourceSettings(
+        name=_ours(outline, "name"),
+        publisher=_ours(outline, "publisher"),
+        interval=_ours(outline, "interval"),
+        language=_ours(outline, "language"),
+        enabled=None if enabled is None else enabled.lower() != "false",
+        rights=_json_table(outline, "rights"),
+        rules=_json_table(outline, "rules"),
+    )
 
 
 def _categories(value: str | None) -> list[str]:
@@ -133,7 +190,7 @@ def plan_import(feeds: Sequence[OpmlFeed], config: Config) -> ImportPlan:
         if _url_key(feed.url) in known_urls:
             plan.already.append(feed)
             continue
-        base = _base_name(feed)
+        base = feed.settings.name or _base_name(feed)  # the name it had where it was exported
         name, n = base, 2
         while name in taken:
             name, n = f"{base}-{n}", n + 1
@@ -151,7 +208,7 @@ def export_opml(
     ``known``: source name → (the feed's own title, its site link), as the last fetch found them.
     """
     known = known or {}
-    root = etree.Element("opml", version="2.0")
+    root = etree.Element("opml", version="2.0", nsmap={PREFIX: NS})
     head = etree.SubElement(root, "head")
     etree.SubElement(head, "title").text = "syndicate sources"
     etree.SubElement(head, "dateCreated").text = format_datetime(now or datetime.now(UTC), usegmt=True)
@@ -171,5 +228,37 @@ def export_opml(
             attributes["htmlUrl"] = site
         if source.tags:
             attributes["category"] = ",".join("/" + tag for tag in source.tags)
+        attributes.update({f"{{{NS}}}{key}": value for key, value in _our_attributes(source).items()})
         etree.SubElement(parent, "outline", attributes)
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+
+def format_duration(seconds: float) -> str:
+    """5400.0 → ``"1h30m"``: the shortest duration text :func:`~syndicate.config.parse_duration` reads back."""
+    if seconds != int(seconds):
+        return f"{seconds:g}s"
+    rest, parts = int(seconds), []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        if rest >= size:
+            parts.append(f"{rest // size}{unit}")
+            rest %= size
+    return "".join(parts) or "0s"
+
+
+def _our_attributes(source: SourceConfig) -> dict[str, str]:
+    """``syndicate:*`` attributes: what import needs to rebuild the ``[[source]]`` table (never headers)."""
+    out = {"name": source.name}
+    if source.publisher:
+        out["publisher"] = source.publisher
+    if source.interval is not None:
+        out["interval"] = format_duration(source.interval)
+    if source.language:
+        out["language"] = source.language
+    if not source.enabled:
+        out["enabled"] = "false"
+    if source.rights is not None:
+        out["rights"] = json.dumps(source.rights.model_dump(exclude_defaults=True), ensure_ascii=False)
+    rules = source.rules.model_dump(exclude_defaults=True)
+    if rules:
+        out["rules"] = json.dumps(rules, ensure_ascii=False)
+    return out

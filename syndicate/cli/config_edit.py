@@ -8,7 +8,7 @@ leaves it untouched and raises :class:`~syndicate.errors.ConfigError`.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,11 @@ class NewSource:
     interval: str | None = None
     tags: Sequence[str] = field(default_factory=tuple)
     comment: str | None = None  # e.g. the title an OPML file gave it
+    publisher: str | None = None
+    rights: Mapping[str, Any] | None = None  # the [source].rights table, as data
+    language: str | None = None
+    enabled: bool | None = None
+    rules: Mapping[str, Any] | None = None
 
 
 def _read(path: Path) -> Any:
@@ -60,6 +65,17 @@ def _table(source: NewSource) -> Table:
         table.add("interval", source.interval)
     if source.tags:
         table.add("tags", list(source.tags))
+    if source.publisher:
+        table.add("publisher", source.publisher)
+    if source.language:
+        table.add("language", source.language)
+    if source.enabled is False:
+        table.add("enabled", False)
+    for key, value in (("rights", source.rights), ("rules", source.rules)):
+        if value:
+            inline = tomlkit.inline_table()
+            inline.update(dict(value))
+            table.add(key, inline)
     table.add(tomlkit.nl())
     return table
 
@@ -67,7 +83,7 @@ def _table(source: NewSource) -> Table:
 def _write(path: Path, doc: Any) -> Config:
     """Validate the edited document as a configuration, then replace the file atomically."""
     text = tomlkit.dumps(doc)
-    config = config_from_dict(tomllib.loads(text), path)
+    config = config_from_dict(tomllib.loads(text), path, missing_secrets="note")
     replace_file(path, text.encode("utf-8"), mode=path.stat().st_mode & 0o7777)
     return config
 
@@ -75,7 +91,7 @@ def _write(path: Path, doc: Any) -> Config:
 def add_sources(path: Path, new: Sequence[NewSource]) -> Config:
     """Append ``[[source]]`` tables for ``new`` (validated together; nothing written on error)."""
     if not new:
-        return config_from_dict(tomllib.loads(path.read_text(encoding="utf-8")), path)
+        return config_from_dict(tomllib.loads(path.read_text(encoding="utf-8")), path, missing_secrets="note")
     doc = _read(path)
     aot = _sources(doc)
     if len(aot) and not aot[-1].as_string().endswith("\n\n"):

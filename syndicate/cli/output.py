@@ -61,8 +61,12 @@ def print_summary(summary: Any) -> None:
             f"crossposts: {d.delivered} delivered, {d.updated} updated, {d.deleted} deleted, {d.failed} failed, "
             f"{d.blocked} blocked, {d.held} held, {d.pending} pending"
         )
+    for note in getattr(summary, "notes", []):
+        click.echo(note)
     if summary.plan:
         print_plan(summary.plan)
+    if getattr(summary, "dry_run", False):
+        click.echo("dry run: fetched and processed on a scratch copy; nothing stored, written or sent")
     click.echo(f"done in {elapsed:.2f}s")
     for report in summary.failed_sources:
         code = f" (HTTP {report.http_status})" if report.http_status else ""
@@ -74,7 +78,10 @@ def print_summary(summary: Any) -> None:
             click.echo(f"syndicate: {error}", err=True)
 
 
-def print_plan(actions: Sequence[Any]) -> None:
+def print_plan(actions: Sequence[Any], notes: Sequence[Any] = ()) -> None:
+    """One line per action, then the attribution block it would carry, as the target gets it."""
+    for note in notes:
+        click.echo(note.describe())
     if not actions:
         click.echo("plan: nothing to send")
         return
@@ -82,3 +89,7 @@ def print_plan(actions: Sequence[Any]) -> None:
     for action in actions:
         describe = getattr(action, "describe", None)
         click.echo("  " + (describe() if callable(describe) else str(action)))
+        block = getattr(action, "attribution", "")
+        if block and action.action != "delete":
+            for line in block.strip().splitlines():
+                click.echo("      | " + line)

@@ -88,31 +88,88 @@ def _config_file(config_path: str | None) -> Path:
     return resolve(config_path)
 
 
+_CONDITIONS = ("attribution", "link-to-original", "noncommercial", "no-derivatives", "share-alike")
+
+
 @sources_group.command("add")
 @config_option
 @click.argument("name")
 @click.argument("url")
 @click.option("--interval", default=None, help="How often to fetch it, e.g. 30m (default from [syndicate]).")
 @click.option("--tag", "tags", multiple=True, help="A tag for its articles (repeatable).")
+@click.option("--publisher", default=None, help="The outlet, when the feed does not say.")
+@click.option("--rights", "license_", default=None, help='Terms agreed with the outlet: an SPDX id or "permission".')
+@click.option("--condition", "conditions", multiple=True, type=click.Choice(_CONDITIONS), help="With --rights.")
+@click.option("--no-check", is_flag=True, help="Add the URL as given, without fetching it.")
 @click.pass_context
 @friendly_errors
 def add(
-    click_ctx: click.Context, config_path: str | None, name: str, url: str, interval: str | None, tags: tuple[str, ...]
+    click_ctx: click.Context,
+    config_path: str | None,
+    name: str,
+    url: str,
+    interval: str | None,
+    tags: tuple[str, ...],
+    publisher: str | None,
+    license_: str | None,
+    conditions: tuple[str, ...],
+    no_check: bool,
 ) -> None:
-    """Add a source to the configuration file (comments and layout are kept)."""
+    """Add a source to the configuration file (comments and layout are kept).
+
+    An http(s) URL is fetched once first: a feed's title and item count are shown; for an HTML
+    page, the feed it links to (or one at /feed, /rss, /atom.xml …) is found and added instead.
+    """
     from syndicate.cli.config_edit import NewSource, add_sources
     from syndicate.config import load_config
+    from syndicate.config_lint import url_problem
     from syndicate.errors import ConfigError
 
     path = _config_file(config_path)
-    config = load_config(path)
+    config = load_config(path, missing_secrets="note")
+    url = url.strip()
+    problem = url_problem(config, url)
+    if problem:
+        raise ConfigError(f"{path}: {name}: {problem}")
+    if conditions and not license_:
+        raise click.UsageError("--condition goes with --rights")
+    _refuse_known(config, path, name, url)
+    if url.startswith(("http://", "https://")) and not no_check and _valid_source(name, url):
+        from syndicate.discover import discover
+
+        found = discover(url, config.syndicate)
+        click.echo(f"{name}: {found.describe()}")
+        url = found.url
+        _refuse_known(config, path, name, url)
+    rights = {"license": license_, "conditions": list(conditions)} if license_ else None
+    add_sources(
+        path,
+        [NewSource(name=name, url=url, interval=interval, tags=tags, publisher=publisher, rights=rights)],
+    )
+    click.echo(f"{name}: added to {path}; {_RELOAD_HINT}")
+
+
+def _refuse_known(config: Any, path: Path, name: str, url: str) -> None:
+    from syndicate.errors import ConfigError
+
     for source in config.source:
         if source.name == name:
             raise ConfigError(f"{path}: a source named {name!r} exists already")
-        if source.url.rstrip("/") == url.strip().rstrip("/"):
+        if source.url.rstrip("/") == url.rstrip("/"):
             raise ConfigError(f"{path}: {url} is configured already, as source {source.name!r}")
-    add_sources(path, [NewSource(name=name, url=url.strip(), interval=interval, tags=tags)])
-    click.echo(f"{name}: added to {path}; {_RELOAD_HINT}")
+
+
+def _valid_source(name: str, url: str) -> bool:
+    """Whether the table would validate (if not, nothing is fetched: writing it reports the problem)."""
+    from pydantic import ValidationError
+
+    from syndicate.config import SourceConfig
+
+    try:
+        SourceConfig(name=name, url=url)
+    except ValidationError:
+        return False
+    return True
 
 
 @sources_group.command("remove")
@@ -126,7 +183,7 @@ def remove(click_ctx: click.Context, config_path: str | None, name: str) -> None
     from syndicate.config import load_config
 
     path = _config_file(config_path)
-    load_config(path).source_by_name(name)
+    load_config(path, missing_secrets="note").source_by_name(name)
     remove_source(path, name)
     click.echo(f"{name}: removed from {path}; {_RELOAD_HINT}")
 
@@ -139,21 +196,40 @@ def remove(click_ctx: click.Context, config_path: str | None, name: str) -> None
 @friendly_errors
 def import_opml(click_ctx: click.Context, config_path: str | None, opml_file: Path, dry_run: bool) -> None:
     """Add the feeds of an OPML file as sources (folders become tags; known URLs are skipped)."""
-    from syndicate.cli.config_edit import NewSource, add_sources
+    from syndicate.cli.config_edit import add_sources
     from syndicate.config import load_config
     from syndicate.opml import parse_opml, plan_import
 
     path = _config_file(config_path)
-    config = load_config(path)
+    config = load_config(path, missing_secrets="note")
     plan = plan_import(parse_opml(opml_file.read_bytes()), config)
     for name, feed in plan.add:
         click.echo(f"+ {name:<32} {feed.url}" + (f"  [{', '.join(feed.tags)}]" if feed.tags else ""))
     if not dry_run:
-        add_sources(path, [NewSource(name=n, url=f.url, tags=f.tags, comment=f.title) for n, f in plan.add])
+        add_sources(path, [_new_source(name, feed) for name, feed in plan.add])
     verb = "would add" if dry_run else "added"
     click.echo(
         f"{opml_file}: {verb} {len(plan.add)} sources, {len(plan.already)} already configured"
         + ("" if dry_run or not plan.add else f"; {_RELOAD_HINT}")
+    )
+
+
+def _new_source(name: str, feed: Any) -> Any:
+    """The ``[[source]]`` table for an imported feed, with what its ``syndicate:*`` attributes kept."""
+    from syndicate.cli.config_edit import NewSource
+
+    kept = feed.settings
+    return NewSource(
+        name=name,
+        url=feed.url,
+        tags=feed.tags,
+        comment=feed.title,
+        interval=kept.interval,
+        publisher=kept.publisher,
+        rights=kept.rights,
+        language=kept.language,
+        enabled=kept.enabled,
+        rules=kept.rules,
     )
 
 

@@ -3,6 +3,7 @@
     plan(engine, config, *, now) -> PlanSummary
     deliver(engine, config, *, now, dry_run=False, deadline=None) -> DeliverySummary
     preview(engine, config, *, now) -> list[PlannedAction]
+    new_target_notes(engine, config, *, now) -> list[NewTargetNote]   (what a first pass will not send)
     decide(article, target_config, source_terms, *, ledger=None) -> Decision   (pure)
 
 The ledger functions (list_deliveries, release, counts_by_target) are in
@@ -12,17 +13,19 @@ The ledger functions (list_deliveries, release, counts_by_target) are in
 from __future__ import annotations
 
 from syndicate.crosspost.delivery import DeliverySummary, deliver
-from syndicate.crosspost.planner import PlannedAction, PlanSummary, plan, preview
+from syndicate.crosspost.planner import NewTargetNote, PlannedAction, PlanSummary, new_target_notes, plan, preview
 from syndicate.crosspost.terms import Decision, LedgerView, decide
 
 __all__ = [
     "Decision",
     "DeliverySummary",
     "LedgerView",
+    "NewTargetNote",
     "PlanSummary",
     "PlannedAction",
     "decide",
     "deliver",
+    "new_target_notes",
     "plan",
     "preview",
 ]

@@ -116,6 +116,8 @@ def deliver(
 ) -> DeliverySummary:
     """Send what is due. ``deadline`` is a :func:`time.monotonic` instant after which no new send starts."""
     now = ledger.as_utc(now)
+    if not dry_run:
+        config.require_secrets()  # a configuration loaded without its secrets never sends
     summary = DeliverySummary(dry_run=dry_run)
     active = enabled_targets(config)
     for target_config in active:

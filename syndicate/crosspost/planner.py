@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Engine, and_, func, insert, or_, select, upda
 from sqlalchemy.exc import IntegrityError
 
 from syndicate.config import Config, TargetConfig
-from syndicate.crosspost import ledger
+from syndicate.crosspost import filters, ledger
 from syndicate.crosspost.render import attribution_context, render_block, template_spec
 from syndicate.crosspost.terms import Decision, LedgerView, decide, effective_terms, source_terms_for
 from syndicate.models import Article
@@ -49,6 +49,7 @@ class PlanSummary:
     held: int = 0
     unchanged: int = 0
     new_targets: list[str] = field(default_factory=list)
+    notes: list[NewTargetNote] = field(default_factory=list)  # what a new target does not get
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -61,7 +62,24 @@ class PlanSummary:
             "held": self.held,
             "unchanged": self.unchanged,
             "new_targets": list(self.new_targets),
+            "notes": [note.describe() for note in self.notes],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class NewTargetNote:
+    """A target seen for the first time gets only its ``backfill`` of the articles stored before it."""
+
+    target: str
+    not_sent: int  # stored articles it would get, were they new, and does not
+    backfill: int
+
+    def describe(self) -> str:
+        articles = "article" if self.not_sent == 1 else "articles"
+        return f"{self.target}: new target, {self.not_sent} stored {articles} not sent (backfill = {self.backfill})"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"target": self.target, "not_sent": self.not_sent, "backfill": self.backfill}
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +129,7 @@ class _TargetPlan:
     added_at: datetime
     watermark: datetime | None
     items: list[_Item]
+    not_sent: int = 0  # first sight: stored articles for it beyond its backfill
 
 
 def enabled_targets(config: Config) -> list[TargetConfig]:
@@ -127,6 +146,8 @@ def plan(engine: Engine, config: Config, *, now: datetime) -> PlanSummary:
             computed = _compute(conn, config, target, now)
             if computed.first_sight:
                 summary.new_targets.append(target.name)
+                if computed.not_sent:
+                    summary.notes.append(NewTargetNote(target.name, computed.not_sent, target.backfill))
                 _register(conn, target, computed.added_at, computed.watermark, now)
         for item in computed.items:
             summary.considered += 1
@@ -170,6 +191,20 @@ def preview(engine: Engine, config: Config, *, now: datetime) -> list[PlannedAct
     return out
 
 
+def new_target_notes(engine: Engine, config: Config, *, now: datetime) -> list[NewTargetNote]:
+    """For the targets the next pass sees for the first time: the stored articles they will not get."""
+    now = ledger.as_utc(now)
+    notes = []
+    with engine.connect() as conn:
+        for target in enabled_targets(config):
+            if conn.execute(select(targets.c.name).where(targets.c.name == target.name)).first() is not None:
+                continue
+            computed = _compute(conn, config, target, now)
+            if computed.not_sent:
+                notes.append(NewTargetNote(target.name, computed.not_sent, target.backfill))
+    return notes
+
+
 def _planned(
     target: TargetConfig, delivery: str, article: Article, decision: Decision, config: Config, fmt: str, spec: Any
 ) -> PlannedAction:
@@ -208,7 +243,8 @@ def _compute(conn: Connection, config: Config, target: TargetConfig, now: dateti
             for article in backfill
         ]
         watermark = newest_change
-        return _TargetPlan(target, True, added_at, watermark, items)
+        not_sent = _count_matching(conn, target) - len(items)
+        return _TargetPlan(target, True, added_at, watermark, items, not_sent=max(not_sent, 0))
 
     added_at = aware(registered.added_at) or now
     watermark = aware(registered.watermark)
@@ -232,7 +268,10 @@ def _compute(conn: Connection, config: Config, target: TargetConfig, now: dateti
 
 
 def _matches(target: TargetConfig, article: Article) -> bool:
-    return any(target.matches_source(copy.source) for copy in article.copies)
+    """Whether ``target`` gets ``article``: one of its sources carries it, and its filters let it through."""
+    return any(target.matches_source(copy.source) for copy in article.copies) and filters.passes(
+        article, target.include, target.exclude
+    )
 
 
 def _article_rows(conn: Connection, query: Any) -> Iterator[Any]:
@@ -252,6 +291,12 @@ def _backfill(conn: Connection, target: TargetConfig) -> Iterator[Article]:
             wanted -= 1
             if wanted == 0:
                 return
+
+
+def _count_matching(conn: Connection, target: TargetConfig) -> int:
+    """How many stored articles (not withdrawn) ``target`` would get: its sources and filters."""
+    query = select(articles).where(articles.c.deleted_at.is_(None))
+    return sum(1 for row in _article_rows(conn, query) if _matches(target, row_to_article(dict(row._mapping))))
 
 
 def _candidates(

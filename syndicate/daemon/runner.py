@@ -122,7 +122,7 @@ class Daemon:
         self.ctx = reloaded
         config = reloaded.config
         self.first = True  # re-render: outputs may have changed
-        log.warning(
+        log.info(
             "configuration reloaded: %d sources, %d outputs, %d targets",
             len(config.source),
             len(config.output),
@@ -178,7 +178,7 @@ def run_daemon(
                 executor="websub",
             )
         scheduler.start()
-        log.warning("daemon started: %d sources, tick every %.1fs", len(ctx.config.source), daemon.tick_seconds)
+        log.info("daemon started: %d sources, tick every %.1fs", len(ctx.config.source), daemon.tick_seconds)
         while not daemon.stop_event.is_set():
             daemon.wakeup.wait(1.0)
             if daemon.wakeup.is_set():
@@ -192,4 +192,4 @@ def run_daemon(
         if server is not None:
             server.stop()
         daemon.lease.release()
-        log.warning("daemon stopped")
+        log.info("daemon stopped")

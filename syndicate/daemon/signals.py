@@ -15,11 +15,11 @@ def install_signals(stop_event: threading.Event, on_reload: Callable[[], None], 
     """SIGTERM/SIGINT set ``stop_event`` (the work in hand is finished); SIGHUP calls ``on_reload``."""
 
     def stop(signum: int, _frame: FrameType | None) -> None:
-        log.warning("received %s, finishing the work in hand, then stopping the %s", signal.Signals(signum).name, what)
+        log.info("received %s, finishing the work in hand, then stopping the %s", signal.Signals(signum).name, what)
         stop_event.set()
 
     def hup(_signum: int, _frame: FrameType | None) -> None:
-        log.warning("received SIGHUP, reloading the configuration")
+        log.info("received SIGHUP, reloading the configuration")
         on_reload()
 
     signal.signal(signal.SIGTERM, stop)

@@ -72,6 +72,8 @@ class PassSummary:
     deliveries: Any = None  # crosspost.DeliverySummary
     plan: list[Any] = field(default_factory=list)  # dry-run: crosspost.PlannedAction
     changed_ids: list[str] = field(default_factory=list)
+    dry_run: bool = False  # ran on a scratch copy (syndicate.pipeline.dry_run): nothing real changed
+    notes: list[str] = field(default_factory=list)  # e.g. what a new target was not sent
 
     def add_source(self, done: SourceOutcome) -> None:
         """Count one source's outcome into the pass (the same for every executor)."""
@@ -97,6 +99,7 @@ class PassSummary:
     def to_json(self) -> dict[str, Any]:
         d = self.deliveries
         return {
+            "dry_run": self.dry_run,
             "started_at": self.started_at.isoformat(),
             "finished_at": self.finished_at.isoformat() if self.finished_at else None,
             "sources": {
@@ -107,6 +110,8 @@ class PassSummary:
             "articles": {"new": self.new, "updated": self.updated, "withdrawn": self.withdrawn},
             "outputs": {"written": self.outputs.written, "unchanged": self.outputs.unchanged},
             "deliveries": d.to_json() if d is not None and hasattr(d, "to_json") else None,
+            "notes": list(self.notes),
+            "plan": [action.to_json() for action in self.plan],  # a dry run: what would be sent
             "failures": [
                 {"source": s.name, "status": s.status, "http_status": s.http_status, "error": s.error}
                 for s in self.failed_sources
@@ -149,9 +154,13 @@ def run_pass(
         from syndicate import crosspost as xp
 
         if dry_run:
+            summary.notes = [n.describe() for n in xp.new_target_notes(ctx.engine, config, now=datetime.now(UTC))]
             summary.plan = xp.preview(ctx.engine, config, now=datetime.now(UTC))
         else:
-            xp.plan(ctx.engine, config, now=datetime.now(UTC))
+            planned = xp.plan(ctx.engine, config, now=datetime.now(UTC))
+            summary.notes = [note.describe() for note in planned.notes]
+            for note in summary.notes:
+                log.info("%s", note)
             summary.deliveries = xp.deliver(ctx.engine, config, now=datetime.now(UTC))
     summary.finished_at = datetime.now(UTC)
     return summary

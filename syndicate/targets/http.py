@@ -24,6 +24,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 
 from syndicate.errors import PermanentTargetError, TransientTargetError
+from syndicate.fetch.network_errors import describe_network_error
 from syndicate.redact import scrub
 
 TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
@@ -100,12 +101,9 @@ class HttpClient:
                 timeout=self.timeout,
                 allow_redirects=allow_redirects,
             )
-        except requests.Timeout:
-            raise TransientTargetError(f"{self.target}: {where}: timed out", target=self.target) from None
-        except requests.RequestException as exc:
-            raise TransientTargetError(
-                f"{self.target}: {where}: {scrub(_first_line(exc))}", target=self.target
-            ) from None
+        except requests.RequestException as exc:  # worded as fetch errors are: "connection refused by host:port"
+            problem, _transient = describe_network_error(exc, url)
+            raise TransientTargetError(f"{self.target}: {where}: {scrub(problem)}", target=self.target) from None
         reply = Reply(
             status=response.status_code,
             headers={k.lower(): v for k, v in response.headers.items()},
@@ -202,9 +200,3 @@ def describe_body(reply: Reply) -> str:
         text = reply.body[:MAX_DETAIL].decode("utf-8", "replace")
     text = " ".join(text.split())
     return text[:MAX_DETAIL]
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    line = text.splitlines()[0] if text else type(exc).__name__
-    return line[:MAX_DETAIL]

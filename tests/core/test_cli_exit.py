@@ -84,7 +84,7 @@ def test_the_command_line_keeps_its_statuses(tmp_path: Path) -> None:
     assert missing.returncode == 1
     assert missing.stderr.startswith("syndicate: error:") and missing.stderr.count("\n") == 1
     usage = run_cli("sync", "--no-such-option")
-    assert usage.returncode == 2 and "No such option" in usage.stderr
+    assert usage.returncode == 1 and "No such option" in usage.stderr  # INTERFACE.md: usage errors exit 1
 
 
 def test_the_database_is_closed_on_the_way_out(tmp_path: Path) -> None:

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from tests.distributed.receiver import WebhookReceiver
+from tests.helpers.feedserver import FeedServer
 from tests.ops.websub_hub import LocalHub
 
 
@@ -49,3 +51,17 @@ def hub() -> Iterator[LocalHub]:
     local = LocalHub()
     yield local
     local.close()
+
+
+@pytest.fixture
+def servers(feed_server: FeedServer) -> Iterator[tuple[FeedServer, WebhookReceiver]]:
+    """A feed server and a webhook receiver, both real, on 127.0.0.1."""
+    hook = WebhookReceiver()
+    yield feed_server, hook
+    hook.close()
+
+
+def received_titles(hook: WebhookReceiver) -> list[str]:
+    """The titles of the articles the receiver accepted, in the order they came."""
+    with hook.lock:
+        return [str(event["article"]["title"]) for event in hook.accepted.values()]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from syndicate.config import load_config
-from syndicate.opml import OpmlError, OpmlFeed, parse_opml, plan_import, slugify
+from syndicate.opml import OpmlError, OpmlFeed, SourceSettings, parse_opml, plan_import, slugify
 from tests.helpers.cli import run_cli
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "ops"
@@ -130,7 +130,7 @@ def test_import_then_export_round_trips_and_keeps_the_file_s_comments(config: Pa
 
 def test_add_and_remove_edit_the_file_in_place(config: Path) -> None:
     added = run_cli("sources", "add", "lab-notes", "https://lab.example/feed.xml", "--interval", "2h",
-                    "--tag", "science", "--tag", "notes", config=config)
+                    "--tag", "science", "--tag", "notes", "--no-check", config=config)
     assert added.returncode == 0, added.stderr
     data = tomllib.loads(config.read_text())
     assert data["source"][-1] == {"name": "lab-notes", "url": "https://lab.example/feed.xml", "interval": "2h",
@@ -169,6 +169,6 @@ def test_export_uses_the_feed_s_own_title_and_site_once_fetched(tmp_path: Path) 
         server.close()
     assert exported.returncode == 0, exported.stderr
     assert parse_opml(exported.stdout.encode()) == [
-        OpmlFeed(url, "Night Desk", "https://night.example/", ("late",)),
-        OpmlFeed("https://n.example/f", "never-fetched", None, ()),
+        OpmlFeed(url, "Night Desk", "https://night.example/", ("late",), SourceSettings(name="night")),
+        OpmlFeed("https://n.example/f", "never-fetched", None, (), SourceSettings(name="never-fetched")),
     ]
