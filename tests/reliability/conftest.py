@@ -42,3 +42,21 @@ def wordpress_env() -> dict[str, str]:
     if not all(k in values for k in ("WP_URL", "WP_USER", "WP_APP_PASSWORD")):
         pytest.skip("wordpress-up.sh printed no WP_URL/WP_USER/WP_APP_PASSWORD")
     return values
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database of its own (tests/distributed/services.py), dropped afterwards."""
+    from sqlalchemy import create_engine
+
+    from tests.distributed.services import create_database
+
+    made = create_database()
+    if made is None:
+        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432 (CI starts it)")
+    url, drop = made
+    try:
+        yield url
+    finally:
+        create_engine(url).dispose()
+        drop()

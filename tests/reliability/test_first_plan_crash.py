@@ -33,7 +33,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -316,21 +316,6 @@ def test_first_plan_killed_anywhere_sqlite(tmp_path: Path) -> None:
 @pytest.mark.long
 def test_first_plan_killed_anywhere_sqlite_long(tmp_path: Path) -> None:
     scenario(tmp_path, _sqlite_url(tmp_path), kills=30, seed=21)
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    from tests.distributed.services import create_database
-
-    made = create_database()
-    if made is None:
-        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432 (CI starts it)")
-    url, drop = made
-    try:
-        yield url
-    finally:
-        create_engine(url).dispose()
-        drop()
 
 
 @pytest.mark.slow
