@@ -289,13 +289,13 @@ def back_to_pending(engine: Engine, delivery: str, now: datetime, *, note: str |
 
 
 def keep_sending(engine: Engine, delivery: str, now: datetime, error: str) -> None:
-    """Reconciliation failed (the target could not be asked): stay in ``sending`` and ask again at the
-    next pass (the row keeps the reconciling pass as its owner, which is over by then)."""
+    """Reconciliation failed (the target could not be asked): stay in ``sending``, with no owner, so that
+    any process asks again once SENDING_STALE has passed (a target that cannot answer is not hammered)."""
     with engine.begin() as conn:
         conn.execute(
             update(deliveries)
             .where(and_(deliveries.c.id == delivery, deliveries.c.state == "sending"))
-            .values(last_error=scrub(error)[:1000], updated_at=now)
+            .values(last_error=scrub(error)[:1000], sending_owner=None, sending_since=now, updated_at=now)
         )
 
 

@@ -139,3 +139,24 @@ def test_a_claim_records_its_owner(engine: Engine, tmp_path: Path, receiver: Web
     owner = str(Owner(HOST, 1, "", "abc"))
     assert claim(engine, delivery_id(article.id, "hook"), later(2), article.content_hash, owner)
     assert row_for(engine, article.id, "hook")["sending_owner"] == owner
+
+
+def test_a_target_that_cannot_be_asked_is_asked_again_after_the_stale_window(
+    engine: Engine, tmp_path: Path, sleeper: subprocess.Popen[bytes]
+) -> None:
+    """A crashed delivery to a target that cannot answer ``find`` stays in ``sending`` and is asked about
+    again once SENDING_STALE has passed, by any process (not at every pass, not never)."""
+    owner = _owner_of(sleeper)
+    sleeper.kill()
+    sleeper.wait()
+    config = make_config(tmp_path, [{"name": "forum", "type": "discourse", "url": "http://127.0.0.1:9",
+                                     "api_key": "k-123456"}])
+    plan(engine, config, now=T0)
+    article = store_article(engine, make_article(), first_seen=later(1))
+    plan(engine, config, now=later(1))
+    set_row(engine, article.id, "forum", state="sending", sending_since=later(2), attempts=1, sending_owner=owner)
+    assert "could not check a crashed delivery" in deliver(engine, config, now=later(2.01)).errors[0]
+    row = row_for(engine, article.id, "forum")
+    assert (row["state"], row["sending_owner"]) == ("sending", None)
+    assert deliver(engine, config, now=later(3)).errors == []  # not asked again yet
+    assert "could not check" in deliver(engine, config, now=later(2.01 + SENDING_STALE / 60 + 0.1)).errors[0]
