@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.distributed.conftest import pg_url  # noqa: F401  (a fresh PostgreSQL database per test)
 from tests.reliability.harness import SHARED
 from tests.reliability.world import World
 
@@ -43,20 +44,3 @@ def wordpress_env() -> dict[str, str]:
         pytest.skip("wordpress-up.sh printed no WP_URL/WP_USER/WP_APP_PASSWORD")
     return values
 
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh PostgreSQL database of its own (tests/distributed/services.py), dropped afterwards."""
-    from sqlalchemy import create_engine
-
-    from tests.distributed.services import create_database
-
-    made = create_database()
-    if made is None:
-        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432 (CI starts it)")
-    url, drop = made
-    try:
-        yield url
-    finally:
-        create_engine(url).dispose()
-        drop()
