@@ -3,12 +3,14 @@
 Per enabled target:
 
 1. **Reconcile** rows left in ``sending`` (a crash between the request and the
-   record): ask the target whether the post exists (``find`` by the handle
-   derived from the delivery id) and record it as delivered, or put the row
-   back to ``pending``. Nothing is re-sent before this.
+   record): those whose owner process is dead, at once (an owner on another
+   host: after ``SENDING_STALE``; a live owner's row is left alone). Ask the
+   target whether the post exists (``find`` by the handle derived from the
+   delivery id) and record it as delivered, or put the row back to
+   ``pending``. Nothing is re-sent before this.
 2. **Pace**: at most ``max_per_hour`` requests per target per hour.
 3. **Claim** each due row with a conditional UPDATE (intent recorded and
-   committed: ``sending``, ``sending_since``, attempts+1), send, and record
+   committed: ``sending``, ``sending_since``, ``sending_owner``, attempts+1), send, and record
    the result right after: ``delivered`` with the remote id/url and the hash
    sent, or ``pending``/``failed`` with ``next_attempt_at`` (exponential
    backoff with jitter, honouring Retry-After / X-RateLimit-Reset), or
@@ -18,10 +20,11 @@ Per enabled target:
 from __future__ import annotations
 
 import logging
-import os
 import random
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,6 +38,7 @@ from syndicate.crosspost.render import render_post, template_spec
 from syndicate.crosspost.terms import effective_terms, source_terms_for
 from syndicate.errors import PermanentTargetError, TargetError, TransientTargetError
 from syndicate.models import Article
+from syndicate.ownership import new_owner
 from syndicate.redact import scrub
 from syndicate.store.codec import row_to_article
 from syndicate.store.schema import articles, deliveries
@@ -45,9 +49,29 @@ log = logging.getLogger("syndicate.crosspost")
 
 BASE_DELAY = 60.0  # first retry after about a minute
 MAX_ATTEMPTS = 12  # transient failures in a row before a delivery is given up
-SENDING_STALE = 120.0  # a row in `sending` for longer than this was left by a crash
-CRASH_ENV = "SYNDICATE_TEST_CRASH_AFTER_SEND"  # test-only crash injector (see _crash_point)
-CRASH_EXIT = 77
+
+# the tokens of the delivery passes running in this process: a `sending` row owned by this process
+# under another token was left behind by an earlier pass (an error that escaped it)
+_live_tokens: set[str] = set()
+_live_lock = threading.Lock()
+
+
+@contextmanager
+def _pass_owner() -> Iterator[str]:
+    """The owner written on the rows this pass sends (this process, a token of its own)."""
+    owner = new_owner()
+    with _live_lock:
+        _live_tokens.add(owner.token)
+    try:
+        yield str(owner)
+    finally:
+        with _live_lock:
+            _live_tokens.discard(owner.token)
+
+
+def live_tokens() -> frozenset[str]:
+    with _live_lock:
+        return frozenset(_live_tokens)
 
 
 @dataclass
@@ -120,6 +144,25 @@ def deliver(
         config.require_secrets()  # a configuration loaded without its secrets never sends
     summary = DeliverySummary(dry_run=dry_run)
     active = enabled_targets(config)
+    with _pass_owner() as owner:
+        _deliver_targets(engine, config, active, owner, now, summary, dry_run, deadline)
+    if not dry_run:
+        with engine.connect() as conn:
+            counts = ledger.count_states(conn, (t.name for t in active))
+        summary.blocked, summary.held, summary.pending = counts["blocked"], counts["held"], counts["pending"]
+    return summary
+
+
+def _deliver_targets(
+    engine: Engine,
+    config: Config,
+    active: list[TargetConfig],
+    owner: str,
+    now: datetime,
+    summary: DeliverySummary,
+    dry_run: bool,
+    deadline: float | None,
+) -> None:
     for target_config in active:
         if _past(deadline):
             break
@@ -133,27 +176,16 @@ def deliver(
             summary.errors.append(scrub(str(exc)))
             continue
         try:
-            _Deliverer(engine, config, target_config, target, now, summary, deadline).run()
+            _Deliverer(engine, config, target_config, target, now, summary, deadline, owner).run()
         except Exception as exc:  # a bug in one target must not stop the others
             log.exception("delivering to %s crashed", target_config.name)
             summary.errors.append(scrub(f"{target_config.name}: internal error: {type(exc).__name__}: {exc}")[:300])
         finally:
             target.close()
-    if not dry_run:
-        with engine.connect() as conn:
-            counts = ledger.count_states(conn, (t.name for t in active))
-        summary.blocked, summary.held, summary.pending = counts["blocked"], counts["held"], counts["pending"]
-    return summary
 
 
 def _past(deadline: float | None) -> bool:
     return deadline is not None and time.monotonic() >= deadline
-
-
-def _crash_point() -> None:
-    """Test-only crash injector: die right after the target answered, before the ledger records it."""
-    if os.environ.get(CRASH_ENV) == "1":
-        os._exit(CRASH_EXIT)
 
 
 class _Deliverer:
@@ -168,8 +200,10 @@ class _Deliverer:
         now: datetime,
         summary: DeliverySummary,
         deadline: float | None,
+        owner: str,
     ):
         self.engine = engine
+        self.owner = owner
         self.config = config
         self.target_config = target_config
         self.target = target
@@ -201,11 +235,10 @@ class _Deliverer:
     # -- reconciliation --------------------------------------------------------
 
     def reconcile(self) -> None:
-        before = self.now - timedelta(seconds=SENDING_STALE)
         with self.engine.connect() as conn:
-            stale = ledger.stale_sending(conn, self.name, before)
-        for row in stale:
-            if not ledger.take_over(self.engine, row.id, row.sending_since, self.now):
+            left = ledger.left_behind(conn, self.name, self.now, live_tokens())
+        for row in left:
+            if not ledger.take_over(self.engine, row, self.now, self.owner):
                 continue
             article = self.article(row.article_id)
             if article is None:
@@ -274,7 +307,7 @@ class _Deliverer:
         if row is None:
             return True
         article = self.article(row.article_id)
-        if not ledger.claim(self.engine, delivery, self.now, article.content_hash if article else None):
+        if not ledger.claim(self.engine, delivery, self.now, article.content_hash if article else None, self.owner):
             return True  # someone else took it
         with self.engine.connect() as conn:  # ours now: read what is owed again (a plan may have changed it)
             row = conn.execute(select(deliveries).where(deliveries.c.id == delivery)).first()
@@ -292,19 +325,16 @@ class _Deliverer:
                 action = "create"
             if action == "create":
                 made = self.target.publish(post)
-                _crash_point()
                 self._finish(delivery, "create", made, post.content_hash)
                 self.summary.delivered += 1
             elif action == "update":
                 assert remote is not None
                 made = self.target.update(post, remote)
-                _crash_point()
                 self._finish(delivery, "update", made, post.content_hash)
                 self.summary.updated += 1
             elif action == "delete":
                 if remote is not None:
                     self.target.delete(post, remote)
-                _crash_point()
                 ledger.finish(
                     self.engine, delivery, self.now, action="delete", remote_id=None, remote_url=None,
                     remote_meta=None, delivered_hash=None,

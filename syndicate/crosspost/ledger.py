@@ -10,17 +10,24 @@ Every write is a short transaction of its own. A delivery is *claimed* with a
 conditional UPDATE (state and due time re-checked in the WHERE clause, rowcount
 checked), so several workers can share the ledger; on PostgreSQL the due rows
 are read with ``FOR UPDATE SKIP LOCKED``.
+
+A row in ``sending`` names its owner (``sending_owner``: host, pid, process start
+time and the pass's token, see :mod:`syndicate.ownership`). :func:`orphaned` says
+when such a row was left behind: its owner is dead (reconciled at once), or it
+cannot be judged from here (another host) and it is older than ``SENDING_STALE``.
+A live owner's row is never taken over, however long its request takes.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, func, or_, select, update
 
+from syndicate.ownership import owner_state
 from syndicate.redact import scrub
 from syndicate.store.codec import aware
 from syndicate.store.schema import deliveries
@@ -28,6 +35,9 @@ from syndicate.store.schema import deliveries
 STATES = ("pending", "sending", "delivered", "failed", "blocked", "held")
 RETRYABLE = ("pending", "failed")
 RELEASABLE = ("blocked", "held", "failed")
+# a `sending` row whose owner cannot be judged from here (another host, or written before 0008)
+# is taken to be left behind by a crash after this long
+SENDING_STALE = 120.0
 JSON_FIELDS = (
     "id",
     "article_id",
@@ -148,8 +158,8 @@ def due_ids(conn: Connection, target: str, now: datetime, limit: int | None) -> 
     return [row.id for row in conn.execute(query)]
 
 
-def claim(engine: Engine, delivery: str, now: datetime, content_hash: str | None) -> bool:
-    """Record the intent to send (state sending, attempts+1) if the row is still due; True if ours."""
+def claim(engine: Engine, delivery: str, now: datetime, content_hash: str | None, owner: str | None = None) -> bool:
+    """Record the intent to send (state sending, attempts+1, ``owner``) if the row is still due; True if ours."""
     with engine.begin() as conn:
         result = conn.execute(
             update(deliveries)
@@ -165,6 +175,7 @@ def claim(engine: Engine, delivery: str, now: datetime, content_hash: str | None
                 state="sending",
                 sending_since=now,
                 sending_hash=content_hash,
+                sending_owner=owner,
                 attempts=deliveries.c.attempts + 1,
                 updated_at=now,
             )
@@ -172,27 +183,33 @@ def claim(engine: Engine, delivery: str, now: datetime, content_hash: str | None
     return result.rowcount == 1
 
 
-def stale_sending(conn: Connection, target: str, before: datetime) -> list[Any]:
-    """Rows left in ``sending`` since before ``before``: a crash between request and record."""
-    query = select(deliveries).where(
-        and_(
-            deliveries.c.target == target,
-            deliveries.c.state == "sending",
-            or_(deliveries.c.sending_since.is_(None), deliveries.c.sending_since <= before),
-        )
-    )
-    return list(conn.execute(query))
+def orphaned(row: Any, now: datetime, live_tokens: Collection[str]) -> bool:
+    """Whether a ``sending`` row was left behind by a crash: its owner is dead, or it cannot be
+    judged from here (another host, no owner recorded) and the row is older than SENDING_STALE."""
+    if row.sending_owner:
+        state = owner_state(row.sending_owner, live_tokens=live_tokens)
+        if state != "unknown":
+            return state == "dead"
+    since = aware(row.sending_since)
+    return since is None or since <= now - timedelta(seconds=SENDING_STALE)
 
 
-def take_over(engine: Engine, delivery: str, seen_since: datetime | None, now: datetime) -> bool:
-    """Claim a stale ``sending`` row for reconciliation (only one worker wins)."""
-    condition = and_(deliveries.c.id == delivery, deliveries.c.state == "sending")
-    if seen_since is None:
-        condition = and_(condition, deliveries.c.sending_since.is_(None))
-    else:
-        condition = and_(condition, deliveries.c.sending_since == seen_since)
+def left_behind(conn: Connection, target: str, now: datetime, live_tokens: Collection[str]) -> list[Any]:
+    """The rows of ``target`` left in ``sending`` by a crash between request and record."""
+    query = select(deliveries).where(and_(deliveries.c.target == target, deliveries.c.state == "sending"))
+    return [row for row in conn.execute(query) if orphaned(row, now, live_tokens)]
+
+
+def take_over(engine: Engine, row: Any, now: datetime, owner: str) -> bool:
+    """Claim a left-behind ``sending`` row for reconciliation, as ``owner`` (only one worker wins)."""
+    condition = and_(deliveries.c.id == row.id, deliveries.c.state == "sending")
+    seen_values = ((deliveries.c.sending_since, row.sending_since), (deliveries.c.sending_owner, row.sending_owner))
+    for column, seen in seen_values:
+        condition = and_(condition, column.is_(None) if seen is None else column == seen)
     with engine.begin() as conn:
-        result = conn.execute(update(deliveries).where(condition).values(sending_since=now, updated_at=now))
+        result = conn.execute(
+            update(deliveries).where(condition).values(sending_since=now, sending_owner=owner, updated_at=now)
+        )
     return result.rowcount == 1
 
 
@@ -215,6 +232,7 @@ def finish(
         "next_attempt_at": None,
         "sending_since": None,
         "sending_hash": None,
+        "sending_owner": None,
         "last_error": None,
         "reason": None,
         "updated_at": now,
@@ -247,6 +265,7 @@ def fail(
                 next_attempt_at=retry_at,
                 sending_since=None,
                 sending_hash=None,
+                sending_owner=None,
                 updated_at=now,
             )
         )
@@ -258,17 +277,25 @@ def back_to_pending(engine: Engine, delivery: str, now: datetime, *, note: str |
         conn.execute(
             update(deliveries)
             .where(and_(deliveries.c.id == delivery, deliveries.c.state == "sending"))
-            .values(state="pending", next_attempt_at=now, sending_since=None, last_error=note, updated_at=now)
+            .values(
+                state="pending",
+                next_attempt_at=now,
+                sending_since=None,
+                sending_owner=None,
+                last_error=note,
+                updated_at=now,
+            )
         )
 
 
 def keep_sending(engine: Engine, delivery: str, now: datetime, error: str) -> None:
-    """Reconciliation failed (the target could not be asked): stay in ``sending`` and ask again later."""
+    """Reconciliation failed (the target could not be asked): stay in ``sending``, with no owner, so that
+    any process asks again once SENDING_STALE has passed (a target that cannot answer is not hammered)."""
     with engine.begin() as conn:
         conn.execute(
             update(deliveries)
             .where(and_(deliveries.c.id == delivery, deliveries.c.state == "sending"))
-            .values(last_error=scrub(error)[:1000], updated_at=now)
+            .values(last_error=scrub(error)[:1000], sending_owner=None, sending_since=now, updated_at=now)
         )
 
 

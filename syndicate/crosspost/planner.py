@@ -4,7 +4,11 @@ For every enabled target the planner
 
 1. registers it in ``targets`` on first sight. ``added_at`` is set after the
    newest article already stored, so what was there before is not flooded
-   onto the target; only the ``backfill`` newest matching articles are.
+   onto the target; only the ``backfill`` newest matching articles are. The
+   registration, the backfill's ledger rows and the watermark are written in
+   ONE transaction: a crash anywhere in it leaves no trace (the next plan
+   sees the target for the first time again), never a target that looks
+   planned while its back catalogue was not recorded.
 2. looks only at articles changed since the target's watermark (newest
    ``articles.changed_at`` seen), plus the target's blocked/held rows (terms
    may have changed) and delivered rows of withdrawn articles;
@@ -145,13 +149,19 @@ def plan(engine: Engine, config: Config, *, now: datetime) -> PlanSummary:
         with engine.begin() as conn:
             computed = _compute(conn, config, target, now)
             if computed.first_sight:
-                summary.new_targets.append(target.name)
-                if computed.not_sent:
-                    summary.notes.append(NewTargetNote(target.name, computed.not_sent, target.backfill))
-                _register(conn, target, computed.added_at, computed.watermark, now)
+                if _register(conn, target, computed.added_at, computed.watermark, now):
+                    summary.new_targets.append(target.name)
+                    if computed.not_sent:
+                        summary.notes.append(NewTargetNote(target.name, computed.not_sent, target.backfill))
+                    for item in computed.items:  # same transaction as the registration
+                        summary.considered += 1
+                        _record(conn, target, item, now, summary)
+                # else another planner registered it, with its backfill, in a transaction that has committed
+                continue
         for item in computed.items:
             summary.considered += 1
-            _record(engine, target, item, now, summary)
+            with engine.begin() as conn:  # one at a time: the watermark below moves only once all are recorded
+                _record(conn, target, item, now, summary)
         with engine.begin() as conn:
             conn.execute(
                 update(targets)
@@ -378,7 +388,8 @@ def _due_rows(conn: Connection, target: str, now: datetime) -> Iterable[tuple[di
 
 def _register(
     conn: Connection, target: TargetConfig, added_at: datetime, watermark: datetime | None, now: datetime
-) -> None:
+) -> bool:
+    """Insert the target's row; False when another planner registered it first."""
     try:
         with conn.begin_nested():
             conn.execute(
@@ -386,8 +397,9 @@ def _register(
                     name=target.name, type=target.type, added_at=added_at, watermark=watermark, planned_at=now
                 )
             )
-    except IntegrityError:  # another planner registered it first
-        pass
+    except IntegrityError:
+        return False
+    return True
 
 
 def _unchanged(row: dict[str, Any], decision: Decision) -> bool:
@@ -396,7 +408,8 @@ def _unchanged(row: dict[str, Any], decision: Decision) -> bool:
     return row["state"] == decision.state and row["action"] == decision.action and row["reason"] == decision.reason
 
 
-def _record(engine: Engine, target: TargetConfig, item: _Item, now: datetime, summary: PlanSummary) -> None:
+def _record(conn: Connection, target: TargetConfig, item: _Item, now: datetime, summary: PlanSummary) -> None:
+    """Upsert the ledger row ``item`` calls for, in the caller's transaction."""
     decision = item.decision
     if decision.state is None or decision.action == "none":
         summary.unchanged += 1
@@ -413,34 +426,33 @@ def _record(engine: Engine, target: TargetConfig, item: _Item, now: datetime, su
         "next_attempt_at": now if pending else None,
         "updated_at": now,
     }
-    with engine.begin() as conn:
-        if row is None:
-            try:
-                with conn.begin_nested():
-                    conn.execute(
-                        insert(deliveries).values(
-                            id=ledger.delivery_id(item.article.id, target.name),
-                            article_id=item.article.id,
-                            target=target.name,
-                            attempts=0,
-                            created_at=now,
-                            **values,
-                        )
+    if row is None:
+        try:
+            with conn.begin_nested():
+                conn.execute(
+                    insert(deliveries).values(
+                        id=ledger.delivery_id(item.article.id, target.name),
+                        article_id=item.article.id,
+                        target=target.name,
+                        attempts=0,
+                        created_at=now,
+                        **values,
                     )
-            except IntegrityError:
-                summary.unchanged += 1
-                return
-        else:
-            if row["action"] != decision.action:
-                values.update(attempts=0, last_error=None)
-            result = conn.execute(
-                update(deliveries)
-                .where(and_(deliveries.c.id == row["id"], deliveries.c.state == row["state"]))
-                .values(**values)
-            )
-            if result.rowcount != 1:  # claimed meanwhile: the next plan looks again
-                summary.unchanged += 1
-                return
+                )
+        except IntegrityError:
+            summary.unchanged += 1
+            return
+    else:
+        if row["action"] != decision.action:
+            values.update(attempts=0, last_error=None)
+        result = conn.execute(
+            update(deliveries)
+            .where(and_(deliveries.c.id == row["id"], deliveries.c.state == row["state"]))
+            .values(**values)
+        )
+        if result.rowcount != 1:  # claimed meanwhile: the next plan looks again
+            summary.unchanged += 1
+            return
     if decision.state == "blocked":
         summary.blocked += 1
     elif decision.state == "held":

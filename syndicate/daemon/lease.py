@@ -1,36 +1,23 @@
 """Leases in the database: the lock that keeps two daemons (or two schedulers) off one database.
 
-A lease has a holder (``host:pid:token``) and an expiry; the holder renews it
-while alive. Another process may take it when it has expired, or at once when
-the holder is a dead process on the same host. Works the same on SQLite and
+A lease has a holder (``host:pid:start:token``, see :mod:`syndicate.ownership`) and an
+expiry; the holder renews it while alive. Another process may take it when it has
+expired, or at once when the holder is a dead process on the same host (its pid gone,
+or reused by a process that started at another time). Works the same on SQLite and
 PostgreSQL, so standby schedulers on other machines take over when one dies.
 """
 
 from __future__ import annotations
 
-import os
-import socket
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, and_, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from syndicate.ownership import describe_owner, new_owner, owner_state
 from syndicate.store.codec import aware
 from syndicate.store.schema import leases
-
-HOST = socket.gethostname()
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 @dataclass
@@ -42,7 +29,7 @@ class Lease:
 
     def __post_init__(self) -> None:
         if not self.holder:
-            self.holder = f"{HOST}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+            self.holder = str(new_owner())
 
     def current_holder(self) -> tuple[str, datetime] | None:
         with self.engine.connect() as conn:
@@ -94,14 +81,8 @@ class Lease:
 
     @staticmethod
     def _holder_dead(holder: str) -> bool:
-        host, _, rest = holder.partition(":")
-        pid_text = rest.split(":", 1)[0]
-        if host != HOST or not pid_text.isdigit():
-            return False
-        return not _pid_alive(int(pid_text))
+        return owner_state(holder) == "dead"
 
 
 def describe_holder(holder: str) -> str:
-    host, _, rest = holder.partition(":")
-    pid = rest.split(":", 1)[0]
-    return f"pid {pid} on {host}"
+    return describe_owner(holder)

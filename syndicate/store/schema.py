@@ -144,6 +144,8 @@ deliveries = Table(
     Column("delivered_at", TZ),
     Column("released_at", TZ),  # released by hand from blocked/held/failed: terms are not re-checked (0002)
     Column("sending_hash", String(100)),  # content hash being sent while state = sending (0002, 0004)
+    # the process sending it while state = sending, host:pid:start:token (0008, syndicate/ownership.py)
+    Column("sending_owner", Text),
     UniqueConstraint("article_id", "target", name="uq_deliveries_article_target"),
     Index("ix_deliveries_due", "state", "next_attempt_at"),
     Index("ix_deliveries_target", "target", "state"),

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.distributed.conftest import pg_url  # noqa: F401  (a fresh PostgreSQL database per test)
 from tests.reliability.harness import SHARED
 from tests.reliability.world import World
 
@@ -42,3 +43,4 @@ def wordpress_env() -> dict[str, str]:
     if not all(k in values for k in ("WP_URL", "WP_USER", "WP_APP_PASSWORD")):
         pytest.skip("wordpress-up.sh printed no WP_URL/WP_USER/WP_APP_PASSWORD")
     return values
+

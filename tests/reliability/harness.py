@@ -8,7 +8,7 @@
 * :func:`output_problems` — every file in ``feeds/`` must be a whole document;
 * :func:`integrity` — SQLite's ``PRAGMA integrity_check``;
 * :func:`converge` — finish the work through the Python API with a clock we control
-  (the ledger's backoff and its 2-minute "stale sending" window are real time);
+  (the ledger's retry backoff is real time);
 * :func:`exactly_once_problems` — nothing lost, nothing doubled, ledger and receiver agree.
 """
 

@@ -5,10 +5,11 @@ killed again and again (seeded delays; the whole process group dies, as on a
 power cut). After every kill the feeds folder must hold whole documents and the
 database must pass ``PRAGMA integrity_check``. At the end one clean ``sync``
 and the ledger's own retry loop (driven through the Python API with a clock an
-hour ahead per round, because a row left in ``sending`` is only reconciled after
-two minutes) must reach: every published item stored once, every article
-delivered to the webhook under exactly one delivery id (a resend with the same
-Idempotency-Key is allowed: a webhook cannot be asked what it already has),
+hour ahead per round, for the retry backoff; a row a killed process left in
+``sending`` is reconciled at once, see test_crash_then_pass.py) must reach:
+every published item stored once, every article delivered to the webhook
+under exactly one delivery id (a resend with the same Idempotency-Key is
+allowed: a webhook cannot be asked what it already has),
 and exactly one ``delivered`` ledger row per article × target.
 
 CI runs 12 kills of each; ``pytest --long`` runs 60+ of each.

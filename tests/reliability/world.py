@@ -80,6 +80,8 @@ class World:
     hook_records: list[HookRecord] = field(default_factory=list)
     hook_bodies: list[bytes] = field(default_factory=list)
     requests: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
+    # called with each webhook request once it is recorded, before the answer (e.g. to SIGKILL the sender)
+    on_hook: Callable[[HookRecord], None] | None = None
 
     def __post_init__(self) -> None:
         self.lock = threading.Lock()
@@ -213,6 +215,8 @@ class World:
             )
             self.hook_records.append(record)
             self.hook_bodies.append(body)
+        if self.on_hook is not None:
+            self.on_hook(record)
         if self.hook_delay:
             time.sleep(self.hook_delay)
         answer = json.dumps({"id": f"hook-{record.delivery_id}", "url": f"https://hook.example/{record.delivery_id}"})

@@ -1,13 +1,18 @@
 """A real crash between WordPress's answer and the ledger update, then a second pass: exactly one post.
 
-The child process runs ``deliver()`` with SYNDICATE_TEST_CRASH_AFTER_SEND=1, which makes it
-``os._exit()`` right after the HTTP response (a crash injector only; no behaviour changes).
+The crash comes from the outside: the child process runs ``deliver()`` against WordPress through a
+forwarding proxy, and the proxy SIGKILLs the child once WordPress has answered the create (the post
+is made) and before the answer goes back. Nothing in the product is told about it.
+
+Mutation this kills: reconciling without asking WordPress (``find``), i.e. putting the crashed row back
+to ``pending`` — the second pass then makes a second post.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -19,7 +24,6 @@ from crosspost_helpers import T0, later, make_article, make_config, row_for, sto
 from sqlalchemy import Engine
 
 from syndicate.crosspost import deliver, plan
-from syndicate.crosspost.delivery import CRASH_ENV, CRASH_EXIT
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.services
@@ -37,7 +41,7 @@ CHILD = textwrap.dedent(
     config = config_from_dict(raw, base / "syndicate.toml")
     engine = open_engine(config.database_url)
     deliver(engine, config, now=now)
-    print("deliver returned: the crash injector did not fire")
+    print("deliver returned: the proxy did not kill this process")
     """
 )
 
@@ -54,33 +58,39 @@ def _posts_titled(wp: dict[str, str], title: str) -> list[dict[str, object]]:
 def test_killed_after_the_request_leaves_exactly_one_post(
     wordpress: dict[str, str], engine: Engine, tmp_path: Path
 ) -> None:
-    raw = {
-        "syndicate": {"database": f"sqlite:///{tmp_path / 'ledger.db'}"},
-        "source": [{"name": "outlet", "url": "https://outlet.example/feed"}],
-        "target": [{"name": "blog", "type": "wordpress", "url": wordpress["WP_URL"],
-                    "username": wordpress["WP_USER"], "password": wordpress["WP_APP_PASSWORD"]}],
-    }
-    config = make_config(tmp_path, raw["target"])
-    plan(engine, config, now=T0)
-    article = store_article(engine, make_article(), first_seen=later(1))
-    plan(engine, config, now=later(1))
+    from target_servers.proxy import FaultProxy
 
-    env = {**os.environ, CRASH_ENV: "1", "PYTHONPATH": str(REPO)}
-    child = subprocess.run(
-        [sys.executable, "-c", CHILD, json.dumps(raw), str(tmp_path), later(2).isoformat()],
-        env=env, capture_output=True, text=True, timeout=120, cwd=REPO,
-    )
-    assert child.returncode == CRASH_EXIT, child.stdout + child.stderr
-    row = row_for(engine, article.id, "blog")
-    assert row["state"] == "sending" and row["remote_id"] is None  # the answer never reached the ledger
-    assert len(_posts_titled(wordpress, article.title)) == 1  # but the post was made
+    with FaultProxy(wordpress["WP_URL"], host_header=wordpress["WP_URL"].split("://", 1)[1]) as proxy:
+        target = {"name": "blog", "type": "wordpress", "url": proxy.url,
+                  "username": wordpress["WP_USER"], "password": wordpress["WP_APP_PASSWORD"]}
+        raw = {
+            "syndicate": {"database": f"sqlite:///{tmp_path / 'ledger.db'}"},
+            "source": [{"name": "outlet", "url": "https://outlet.example/feed"}],
+            "target": [target],
+        }
+        config = make_config(tmp_path, raw["target"])
+        plan(engine, config, now=T0)
+        article = store_article(engine, make_article(), first_seen=later(1))
+        plan(engine, config, now=later(1))
 
-    result = deliver(engine, config, now=later(10))
-    assert (result.reconciled, result.delivered, result.errors) == (1, 0, [])
-    row = row_for(engine, article.id, "blog")
-    posts = _posts_titled(wordpress, article.title)
-    assert len(posts) == 1
-    assert row["state"] == "delivered" and row["remote_id"] == str(posts[0]["id"])
-    assert posts[0]["slug"] == f"syn-{row['id'][:16]}"
-    assert deliver(engine, config, now=later(11)).delivered == 0
-    assert len(_posts_titled(wordpress, article.title)) == 1
+        child = subprocess.Popen(
+            [sys.executable, "-c", CHILD, json.dumps(raw), str(tmp_path), later(2).isoformat()],
+            env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True, cwd=REPO,
+        )
+        proxy.kill_sender_after(child.pid, lambda r: r.method == "POST" and r.path.rstrip("/").endswith("/posts"))
+        out, err = child.communicate(timeout=120)
+        assert child.returncode == -signal.SIGKILL, out + err
+        row = row_for(engine, article.id, "blog")
+        assert row["state"] == "sending" and row["remote_id"] is None  # the answer never reached the ledger
+        assert len(_posts_titled(wordpress, article.title)) == 1  # but the post was made
+
+        result = deliver(engine, config, now=later(2.1))  # at once: the owner is dead
+        assert (result.reconciled, result.delivered, result.errors) == (1, 0, [])
+        row = row_for(engine, article.id, "blog")
+        posts = _posts_titled(wordpress, article.title)
+        assert len(posts) == 1
+        assert row["state"] == "delivered" and row["remote_id"] == str(posts[0]["id"])
+        assert posts[0]["slug"] == f"syn-{row['id'][:16]}"
+        assert deliver(engine, config, now=later(3)).delivered == 0
+        assert len(_posts_titled(wordpress, article.title)) == 1
