@@ -132,10 +132,15 @@ def articles(
 ) -> None:
     """The stored, normalized articles as JSON Lines."""
     from syndicate.store.articles import iter_articles
+    from syndicate.store.overrides import get_overrides
 
     ctx = open_context(click_ctx, config_path)
+    overrides = get_overrides(ctx.engine)  # an editor's attribution corrections, shown with who and when
     for article in iter_articles(ctx.engine, source=source, limit=limit):
-        sys.stdout.write(json.dumps(article.to_json(), ensure_ascii=False) + "\n")
+        data = article.to_json()
+        if article.id in overrides:
+            data["attribution_override"] = overrides[article.id]
+        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
 
 
 @cli.command()

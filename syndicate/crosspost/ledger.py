@@ -3,7 +3,9 @@
 States: ``pending`` (due at ``next_attempt_at``), ``sending`` (intent recorded,
 request in flight), ``delivered``, ``failed`` (retry at ``next_attempt_at``, or
 never when it is NULL: a permanent error), ``blocked`` / ``held`` (terms; a
-person can release them). ``action`` says what is owed or was done last:
+person can release them), ``rejected`` (a person decided it is never sent).
+A person's release, hold and reject are recorded in the audit trail with the
+change, in one transaction. ``action`` says what is owed or was done last:
 create, update or delete.
 
 Every write is a short transaction of its own. A delivery is *claimed* with a
@@ -22,12 +24,17 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, func, or_, select, update
 
 from syndicate.redact import scrub
+from syndicate.store import audit
 from syndicate.store.codec import aware
-from syndicate.store.schema import deliveries
+from syndicate.store.schema import articles, deliveries
 
-STATES = ("pending", "sending", "delivered", "failed", "blocked", "held")
+STATES = ("pending", "sending", "delivered", "failed", "blocked", "held", "rejected")
 RETRYABLE = ("pending", "failed")
-RELEASABLE = ("blocked", "held", "failed")
+RELEASABLE = ("blocked", "held", "failed", "rejected")
+HOLDABLE = ("pending", "failed", "blocked")
+REJECTABLE = ("pending", "failed", "blocked", "held")
+REVIEW_STATES = ("held", "blocked", "failed")  # what the desk's review queue lists by default
+MIN_PREFIX = 4
 JSON_FIELDS = (
     "id",
     "article_id",
@@ -92,24 +99,158 @@ def get_delivery(engine: Engine, delivery: str) -> dict[str, Any] | None:
     return dict(row._mapping) if row is not None else None
 
 
-def release(engine: Engine, delivery: str, *, now: datetime | None = None) -> bool:
-    """Release a blocked, held or failed delivery by hand: it is sent at the next pass, terms not re-checked."""
-    now = as_utc(now or utcnow())
+class AmbiguousDelivery(LookupError):
+    """A delivery id prefix that matches no delivery, or more than one."""
+
+
+def resolve_id(engine: Engine, prefix: str) -> str:
+    """The full delivery id a unique prefix (at least :data:`MIN_PREFIX` hex digits) stands for."""
+    text = prefix.strip().lower()
+    if len(text) < MIN_PREFIX or any(c not in "0123456789abcdef" for c in text):
+        raise AmbiguousDelivery(f"{prefix!r}: give at least {MIN_PREFIX} hex digits of a delivery id")
+    query = select(deliveries.c.id).where(deliveries.c.id.like(text + "%")).order_by(deliveries.c.id).limit(3)
+    with engine.connect() as conn:
+        found = [row.id for row in conn.execute(query)]
+    if not found:
+        raise AmbiguousDelivery(f"no delivery {prefix}")
+    if len(found) > 1:
+        raise AmbiguousDelivery(f"{prefix} matches several deliveries ({', '.join(f[:12] for f in found)}, ...)")
+    return found[0]
+
+
+def _decide_by_hand(
+    engine: Engine,
+    delivery: str,
+    *,
+    action: str,
+    allowed: tuple[str, ...],
+    values: dict[str, Any],
+    actor: str,
+    reason: str | None,
+    now: datetime,
+) -> bool:
+    """Change one row from an ``allowed`` state and audit it, in one transaction; False when not allowed."""
     with engine.begin() as conn:
+        before = conn.execute(select(deliveries.c.state).where(deliveries.c.id == delivery)).scalar()
         result = conn.execute(
             update(deliveries)
-            .where(and_(deliveries.c.id == delivery, deliveries.c.state.in_(RELEASABLE)))
-            .values(
-                state="pending",
-                released_at=now,
-                next_attempt_at=now,
-                reason="released by hand",
-                last_error=None,
-                attempts=0,
-                updated_at=now,
-            )
+            .where(and_(deliveries.c.id == delivery, deliveries.c.state.in_(allowed)))
+            .values(**values, updated_at=now)
         )
-    return result.rowcount == 1
+        if result.rowcount != 1:
+            return False
+        audit.record(
+            conn, at=now, actor=actor, action=action, subject=delivery, reason=reason,
+            detail={"from": before, "to": values["state"]},
+        )
+    return True
+
+
+def release(
+    engine: Engine,
+    delivery: str,
+    *,
+    now: datetime | None = None,
+    actor: str = "system",
+    reason: str | None = None,
+) -> bool:
+    """Release a blocked, held, failed or rejected delivery by hand: sent at the next pass, terms not re-checked."""
+    now = as_utc(now or utcnow())
+    values = {
+        "state": "pending",
+        "released_at": now,
+        "held_at": None,
+        "next_attempt_at": now,
+        "reason": f"released by {actor}" + (f": {reason}" if reason else ""),
+        "last_error": None,
+        "attempts": 0,
+    }
+    return _decide_by_hand(
+        engine, delivery, action="release", allowed=RELEASABLE, values=values, actor=actor, reason=reason, now=now
+    )
+
+
+def hold(
+    engine: Engine, delivery: str, *, actor: str, reason: str | None = None, now: datetime | None = None
+) -> bool:
+    """Hold a pending, failed or blocked delivery until a person releases it (the planner leaves it held)."""
+    now = as_utc(now or utcnow())
+    values = {
+        "state": "held",
+        "held_at": now,
+        "released_at": None,
+        "next_attempt_at": None,
+        "reason": f"held by {actor}" + (f": {reason}" if reason else ""),
+    }
+    return _decide_by_hand(
+        engine, delivery, action="hold", allowed=HOLDABLE, values=values, actor=actor, reason=reason, now=now
+    )
+
+
+def reject(
+    engine: Engine, delivery: str, *, actor: str, reason: str | None = None, now: datetime | None = None
+) -> bool:
+    """Decide a delivery is never sent (it can still be released by hand later)."""
+    now = as_utc(now or utcnow())
+    values = {
+        "state": "rejected",
+        "held_at": None,
+        "released_at": None,
+        "next_attempt_at": None,
+        "reason": f"rejected by {actor}" + (f": {reason}" if reason else ""),
+    }
+    return _decide_by_hand(
+        engine, delivery, action="reject", allowed=REJECTABLE, values=values, actor=actor, reason=reason, now=now
+    )
+
+
+def review_queue(
+    engine: Engine,
+    *,
+    states: Iterable[str] = REVIEW_STATES,
+    target: str | None = None,
+    source: str | None = None,
+    limit: int = 500,
+) -> list[dict[str, Any]]:
+    """Deliveries waiting for a person (held, blocked, failed by default), newest first, with the
+    article's title and sources: JSON-ready rows plus ``title``, ``url`` and ``sources``."""
+    query = (
+        select(deliveries, articles.c.title, articles.c.url.label("article_url"), articles.c.sources)
+        .join(articles, articles.c.id == deliveries.c.article_id)
+        .where(deliveries.c.state.in_(list(states)))
+        .order_by(deliveries.c.updated_at.desc(), deliveries.c.id)
+        .limit(limit)
+    )
+    if target is not None:
+        query = query.where(deliveries.c.target == target)
+    out = []
+    with engine.connect() as conn:
+        for row in conn.execute(query):
+            sources = list(row.sources or ())
+            if source is not None and source not in sources:
+                continue
+            item = row_json(row)
+            item.update(title=row.title, url=row.article_url, sources=sources)
+            out.append(item)
+    return out
+
+
+def with_titles(engine: Engine, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``rows`` (from :func:`list_deliveries`) with each article's ``title`` added (None when it is gone)."""
+    ids = sorted({row["article_id"] for row in rows})
+    titles: dict[str, str] = {}
+    with engine.connect() as conn:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            titles.update(conn.execute(select(articles.c.id, articles.c.title).where(articles.c.id.in_(chunk))).all())
+    return [{**row, "title": titles.get(row["article_id"])} for row in rows]
+
+
+def deliveries_of(engine: Engine, article_id: str) -> list[dict[str, Any]]:
+    """The ledger rows of one article, by target."""
+    query = select(deliveries).where(deliveries.c.article_id == article_id).order_by(deliveries.c.target)
+    with engine.connect() as conn:
+        return [row_json(row) for row in conn.execute(query)]
 
 
 def counts_by_target(engine: Engine) -> dict[str, dict[str, int]]:

@@ -412,13 +412,26 @@ def _copies_of(conn: Connection, article_id: str) -> list[NormalizedEntry]:
     return [entry_from_json(r.entry) for r in rows]
 
 
+def merged_article(conn: Connection, article_id: str, first_seen: datetime | None) -> Article | None:
+    """The article merged from its stored copies, with an editor's attribution override applied (None: no copies)."""
+    from syndicate.store.overrides import apply_override, override_fields
+
+    stored = _copies_of(conn, article_id)
+    if not stored:
+        return None
+    merged = _dedupe().merge_copies(article_id, stored, first_seen)
+    fields = override_fields(conn, article_id)
+    return apply_override(merged, fields) if fields else merged
+
+
 def _recompute(conn: Connection, article_id: str, now: datetime, *, is_new: bool) -> bool:
     """Merge the article's copies again; True when what subscribers see changed."""
     current = conn.execute(
         select(articles.c.content_hash, articles.c.first_seen).where(articles.c.id == article_id)
     ).first()
     first_seen = current.first_seen if current is not None else now
-    merged = _dedupe().merge_copies(article_id, _copies_of(conn, article_id), first_seen)
+    merged = merged_article(conn, article_id, first_seen)
+    assert merged is not None  # the copy being ingested is stored
     row = article_to_row(merged)
     row["sort_at"] = merged.published or first_seen
     if current is None:
