@@ -444,3 +444,21 @@ def count_states(conn: Connection, targets: Iterable[str]) -> dict[str, int]:
 
 def one_hour_before(now: datetime) -> datetime:
     return now - timedelta(hours=1)
+
+
+def recent_errors(engine: Engine, target: str, limit: int = 5) -> list[dict[str, Any]]:
+    """The newest ``last_error`` of a target's rows (failed or retrying), newest first."""
+    query = (
+        select(deliveries)
+        .where(and_(deliveries.c.target == target, deliveries.c.last_error.is_not(None)))
+        .order_by(deliveries.c.updated_at.desc())
+        .limit(limit)
+    )
+    with engine.connect() as conn:
+        return [row_json(row) for row in conn.execute(query)]
+
+
+def sent_last_hour(engine: Engine, target: str, now: datetime) -> int:
+    """Requests made to ``target`` in the last hour (what ``max_per_hour`` counts)."""
+    with engine.connect() as conn:
+        return sent_within(conn, target, one_hour_before(as_utc(now)))

@@ -560,3 +560,42 @@ def purge_tombstones(engine: Engine, older_than: datetime) -> int:
         conn.execute(delete(copies).where(copies.c.article_id.in_(ids)))
         conn.execute(delete(articles).where(articles.c.id.in_(ids)))
         return len(ids)
+
+
+# -- browsing (the editor's desk) ---------------------------------------------------
+
+
+def search_articles(
+    engine: Engine, *, text: str | None = None, source: str | None = None, limit: int = 50, offset: int = 0
+) -> list[Article]:
+    """Articles newest first whose title or URL contains ``text`` (any case), optionally with a copy from ``source``."""
+    query = select(articles).order_by(articles.c.sort_at.desc(), articles.c.id)
+    if text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(articles.c.title.ilike(pattern, escape="\\") | articles.c.url.ilike(pattern, escape="\\"))
+    if source:
+        query = query.where(articles.c.id.in_(select(copies.c.article_id).where(copies.c.source == source)))
+    with engine.connect() as conn:
+        return [row_to_article(row._mapping) for row in conn.execute(query.limit(limit).offset(offset))]
+
+
+def article_copies(engine: Engine, article_id: str) -> list[dict[str, Any]]:
+    """The stored copies of one article: source, URL, when seen, whether it is the original's own,
+    and the publisher each names."""
+    query = select(copies.c.source, copies.c.url, copies.c.seen_at, copies.c.entry).where(
+        copies.c.article_id == article_id
+    )
+    out = []
+    with engine.connect() as conn:
+        for row in conn.execute(query.order_by(copies.c.seen_at, copies.c.source)):
+            entry = row.entry or {}
+            out.append(
+                {
+                    "source": row.source,
+                    "url": row.url,
+                    "seen_at": aware(row.seen_at),
+                    "is_original": bool(entry.get("is_original")),
+                    "publisher": (entry.get("attribution") or {}).get("original_publisher"),
+                }
+            )
+    return out
