@@ -25,13 +25,16 @@ FEED = """<?xml version="1.0" encoding="utf-8"?>
 {items}
 </channel></rss>
 """
-ITEM = """<item><title>{title}</title><link>https://harbor.example/{slug}</link><guid>https://harbor.example/{slug}</guid>
+ITEM = """<item><title>{title}</title><link>https://harbor.example/{slug}</link>
+<guid>https://harbor.example/{slug}</guid>
 <pubDate>Mon, 0{day} Dec 2026 10:00:00 GMT</pubDate><author>desk@harbor.example (Ada Writer)</author>
-<description>&lt;p&gt;{title}: the harbour board met on Tuesday and agreed the new ferry timetable.&lt;/p&gt;</description></item>"""
+<description>&lt;p&gt;{title}: the harbour board met on Tuesday and agreed the new ferry timetable.&lt;/p&gt;
+</description></item>"""
 RESERVED = """<rss version="2.0"><channel><title>Closed Wire</title><link>https://closed.example/</link>
 <description>x</description><copyright>Copyright 2026 Closed Wire. All rights reserved.</copyright>
-<item><title>Closed wire exclusive</title><link>https://closed.example/one</link><guid>https://closed.example/one</guid>
-<pubDate>Tue, 01 Dec 2026 09:00:00 GMT</pubDate><description>&lt;p&gt;Only for subscribers.&lt;/p&gt;</description></item>
+<item><title>Closed wire exclusive</title><link>https://closed.example/one</link>
+<guid>https://closed.example/one</guid><pubDate>Tue, 01 Dec 2026 09:00:00 GMT</pubDate>
+<description>&lt;p&gt;Only for subscribers.&lt;/p&gt;</description></item>
 </channel></rss>"""
 TITLES = ("Ferry timetable agreed", "Harbour wall repairs begin", "Fish market reopens")
 
@@ -52,7 +55,7 @@ def webhook_receiver() -> Iterator[Receiver]:
     receiver = Receiver(url="")
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (the http.server API)
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             data = json.loads(body)
             data["_key"] = self.headers.get("Idempotency-Key")
