@@ -117,7 +117,7 @@ def rights_view(article: Article, config: Config, target_cfg: TargetConfig | Non
             "unknown": terms.unknown,
         },
         "verdict": verdict,
-        "evidence": data.get("evidence") or [],
+        "evidence": data.get("evidence") or data["rights"].get("evidence") or [],
     }
 
 
