@@ -236,3 +236,32 @@ def test_pass_is_recorded_for_the_activity_page(ctx: Context) -> None:
     assert len(passes) == 1 and passes[0]["seconds"] > 0
     assert sum(n for _day, n in articles_per_day(ctx.engine, datetime.now(UTC))) == 4
     assert json.dumps(passes, default=str)
+
+
+def test_serve_with_desk_listen_answers_on_two_addresses(tmp_path: Path) -> None:
+    """A real ``syndicate serve``: the feeds on one port, the desk and /metrics on ``[desk] listen``.
+    Kills: the side server not started by the CLI, or the desk left on the public port."""
+    import time
+
+    import requests
+
+    from tests.desk.browser import free_port, served
+
+    side_port = free_port()
+    config = make_project(tmp_path, "http://127.0.0.1:9/hook", desk_extra=f'listen = "127.0.0.1:{side_port}"\n')
+    assert run_cli("sync", config=config).returncode == 0
+    with served(config, DESK_ENV) as base:
+        side = f"http://127.0.0.1:{side_port}"
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                page = requests.get(side + "/desk/", timeout=2)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline, "the desk's own address never answered"
+                time.sleep(0.1)
+        assert page.status_code == 200 and 'name="password"' in page.text
+        assert requests.get(side + "/metrics", timeout=2).status_code == 200
+        assert requests.get(base + "/desk/", timeout=2).status_code == 404
+        assert requests.get(base + "/metrics", timeout=2).status_code == 404
+        assert requests.get(base + "/all.atom", timeout=2).status_code == 200
