@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 import click
@@ -12,7 +11,6 @@ import click
 from syndicate.cli.main import cli, config_option, friendly_errors, open_context
 
 ID_WIDTH = 12  # a delivery id is shown by this prefix; any unique prefix names it
-PAST = {"release": "released", "hold": "held", "reject": "rejected"}
 
 
 @cli.group(invoke_without_command=True)
@@ -60,9 +58,8 @@ def _decide(
     reason: str | None,
     verb: str,
     allowed: str,
-    change: Callable[..., bool],
 ) -> None:
-    from syndicate.crosspost.ledger import AmbiguousDelivery, resolve_id
+    from syndicate.crosspost.ledger import DONE_BY_HAND, AmbiguousDelivery, decide_by_hand, resolve_id
     from syndicate.errors import SyndicateError
     from syndicate.store.audit import cli_actor
 
@@ -71,12 +68,12 @@ def _decide(
         full = resolve_id(ctx.engine, prefix)
     except AmbiguousDelivery as exc:
         raise SyndicateError(str(exc)) from None
-    if not change(ctx.engine, full, actor=cli_actor(), reason=reason):
+    if not decide_by_hand(ctx.engine, full, verb, actor=cli_actor(), reason=reason):
         raise SyndicateError(f"delivery {full[:ID_WIDTH]} is not {allowed}: nothing to {verb}")
-    click.echo(f"{PAST[verb]} {full}")
+    click.echo(f"{DONE_BY_HAND[verb]} {full}")
 
 
-def _decision_command(name: str, allowed: str, doc: str, function: str) -> Any:
+def _decision_command(name: str, allowed: str, doc: str) -> Any:
     @deliveries.command(name, help=doc)
     @config_option
     @click.argument("delivery_id")
@@ -84,9 +81,7 @@ def _decision_command(name: str, allowed: str, doc: str, function: str) -> Any:
     @click.pass_context
     @friendly_errors
     def command(click_ctx: click.Context, config_path: str | None, delivery_id: str, reason: str | None) -> None:
-        from syndicate.crosspost import ledger
-
-        _decide(click_ctx, config_path, delivery_id, reason, name, allowed, getattr(ledger, function))
+        _decide(click_ctx, config_path, delivery_id, reason, name, allowed)
 
     return command
 
@@ -95,19 +90,16 @@ release = _decision_command(
     "release",
     "blocked, held, failed or rejected",
     "Release a blocked, held, failed or rejected delivery (a unique id prefix will do): the next pass sends it.",
-    "release",
 )
 hold = _decision_command(
     "hold",
     "pending, failed or blocked",
     "Hold a delivery until someone releases it (a unique id prefix will do).",
-    "hold",
 )
 reject = _decision_command(
     "reject",
     "pending, failed, blocked or held",
     "Reject a delivery: it is never sent (a unique id prefix will do; release undoes it).",
-    "reject",
 )
 
 

@@ -17,7 +17,7 @@ are read with ``FOR UPDATE SKIP LOCKED``.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -118,18 +118,29 @@ def resolve_id(engine: Engine, prefix: str) -> str:
     return found[0]
 
 
-def _decide_by_hand(
-    engine: Engine,
-    delivery: str,
-    *,
-    action: str,
-    allowed: tuple[str, ...],
-    values: dict[str, Any],
-    actor: str,
-    reason: str | None,
-    now: datetime,
+# what a person's decision writes: (the states it applies to, the row's new values)
+_BY_HAND: dict[str, tuple[tuple[str, ...], Callable[[datetime], dict[str, Any]]]] = {
+    "release": (RELEASABLE, lambda now: {"state": "pending", "released_at": now, "held_at": None,
+                                         "next_attempt_at": now, "last_error": None, "attempts": 0}),
+    "hold": (HOLDABLE, lambda now: {"state": "held", "held_at": now, "released_at": None, "next_attempt_at": None}),
+    "reject": (REJECTABLE, lambda now: {"state": "rejected", "held_at": None, "released_at": None,
+                                        "next_attempt_at": None}),
+}
+DONE_BY_HAND = {"release": "released", "hold": "held", "reject": "rejected"}
+
+
+def decide_by_hand(
+    engine: Engine, delivery: str, action: str, *, actor: str, reason: str | None = None, now: datetime | None = None
 ) -> bool:
-    """Change one row from an ``allowed`` state and audit it, in one transaction; False when not allowed."""
+    """Release, hold or reject one delivery and audit it, in one transaction; False when its state does not allow it.
+
+    release: sent at the next pass, terms not re-checked (from blocked, held, failed or rejected);
+    hold: kept until released, the planner leaves it alone; reject: never sent (a release undoes it).
+    """
+    now = as_utc(now or utcnow())
+    allowed, new_values = _BY_HAND[action]
+    values = new_values(now)
+    values["reason"] = f"{DONE_BY_HAND[action]} by {actor}" + (f": {reason}" if reason else "")
     with engine.begin() as conn:
         before = conn.execute(select(deliveries.c.state).where(deliveries.c.id == delivery)).scalar()
         result = conn.execute(
@@ -147,61 +158,22 @@ def _decide_by_hand(
 
 
 def release(
-    engine: Engine,
-    delivery: str,
-    *,
-    now: datetime | None = None,
-    actor: str = "system",
-    reason: str | None = None,
+    engine: Engine, delivery: str, *, now: datetime | None = None, actor: str = "system", reason: str | None = None
 ) -> bool:
     """Release a blocked, held, failed or rejected delivery by hand: sent at the next pass, terms not re-checked."""
-    now = as_utc(now or utcnow())
-    values = {
-        "state": "pending",
-        "released_at": now,
-        "held_at": None,
-        "next_attempt_at": now,
-        "reason": f"released by {actor}" + (f": {reason}" if reason else ""),
-        "last_error": None,
-        "attempts": 0,
-    }
-    return _decide_by_hand(
-        engine, delivery, action="release", allowed=RELEASABLE, values=values, actor=actor, reason=reason, now=now
-    )
+    return decide_by_hand(engine, delivery, "release", actor=actor, reason=reason, now=now)
 
 
-def hold(
-    engine: Engine, delivery: str, *, actor: str, reason: str | None = None, now: datetime | None = None
-) -> bool:
+def hold(engine: Engine, delivery: str, *, actor: str, reason: str | None = None, now: datetime | None = None) -> bool:
     """Hold a pending, failed or blocked delivery until a person releases it (the planner leaves it held)."""
-    now = as_utc(now or utcnow())
-    values = {
-        "state": "held",
-        "held_at": now,
-        "released_at": None,
-        "next_attempt_at": None,
-        "reason": f"held by {actor}" + (f": {reason}" if reason else ""),
-    }
-    return _decide_by_hand(
-        engine, delivery, action="hold", allowed=HOLDABLE, values=values, actor=actor, reason=reason, now=now
-    )
+    return decide_by_hand(engine, delivery, "hold", actor=actor, reason=reason, now=now)
 
 
 def reject(
     engine: Engine, delivery: str, *, actor: str, reason: str | None = None, now: datetime | None = None
 ) -> bool:
     """Decide a delivery is never sent (it can still be released by hand later)."""
-    now = as_utc(now or utcnow())
-    values = {
-        "state": "rejected",
-        "held_at": None,
-        "released_at": None,
-        "next_attempt_at": None,
-        "reason": f"rejected by {actor}" + (f": {reason}" if reason else ""),
-    }
-    return _decide_by_hand(
-        engine, delivery, action="reject", allowed=REJECTABLE, values=values, actor=actor, reason=reason, now=now
-    )
+    return decide_by_hand(engine, delivery, "reject", actor=actor, reason=reason, now=now)
 
 
 def review_queue(

@@ -3,7 +3,7 @@ audited with the editor's name and reason in the same transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,20 +11,15 @@ from syndicate.crosspost import ledger
 from syndicate.store import sources as source_store
 from syndicate.store.overrides import set_override
 
-DELIVERY_ACTIONS: dict[str, Callable[..., bool]] = {
-    "release": ledger.release,
-    "hold": ledger.hold,
-    "reject": ledger.reject,
-}
+DELIVERY_ACTIONS = ("release", "hold", "reject")
 SOURCE_ACTIONS = ("enable", "disable", "fetch")
 
 
 def decide(engine: Any, action: str, ids: Iterable[str], *, actor: str, reason: str | None) -> tuple[int, int]:
     """Apply ``action`` to each delivery; (changed, skipped: not in a state the action applies to)."""
-    change = DELIVERY_ACTIONS[action]
     done = skipped = 0
     for delivery in dict.fromkeys(ids):  # each once, in the order given
-        if change(engine, delivery, actor=actor, reason=reason or None):
+        if ledger.decide_by_hand(engine, delivery, action, actor=actor, reason=reason or None):
             done += 1
         else:
             skipped += 1

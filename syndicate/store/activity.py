@@ -53,32 +53,30 @@ def articles_per_day(engine: Engine, now: datetime, days: int = DAYS) -> list[tu
     return _series(counted, window)
 
 
-def copies_per_source_day(engine: Engine, now: datetime, days: int = DAYS) -> dict[str, list[tuple[date, int]]]:
-    """Items each source brought (new or changed copies), by day."""
+def _daily_by_key(engine: Engine, query: Any, now: datetime, days: int) -> dict[str, list[tuple[date, int]]]:
+    """``{key: per-day counts}`` from a query of (key, timestamp) rows."""
     window = day_range(now, days)
-    query = select(copies.c.source, copies.c.seen_at).where(copies.c.seen_at >= _since(now, days))
     counted: dict[str, Counter[date]] = defaultdict(Counter)
     with engine.connect() as conn:
-        for source, seen in conn.execute(query):
-            day = _day(seen)
+        for key, when in conn.execute(query):
+            day = _day(when)
             if day is not None:
-                counted[source][day] += 1
-    return {source: _series(counter, window) for source, counter in counted.items()}
+                counted[key][day] += 1
+    return {key: _series(counter, window) for key, counter in sorted(counted.items())}
+
+
+def copies_per_source_day(engine: Engine, now: datetime, days: int = DAYS) -> dict[str, list[tuple[date, int]]]:
+    """Items each source brought (new or changed copies), by day."""
+    query = select(copies.c.source, copies.c.seen_at).where(copies.c.seen_at >= _since(now, days))
+    return _daily_by_key(engine, query, now, days)
 
 
 def deliveries_per_target_day(engine: Engine, now: datetime, days: int = DAYS) -> dict[str, list[tuple[date, int]]]:
     """Crossposts delivered to each target, by the day of their last delivery."""
-    window = day_range(now, days)
     query = select(deliveries.c.target, deliveries.c.delivered_at).where(
         and_(deliveries.c.state == "delivered", deliveries.c.delivered_at >= _since(now, days))
     )
-    counted: dict[str, Counter[date]] = defaultdict(Counter)
-    with engine.connect() as conn:
-        for target, when in conn.execute(query):
-            day = _day(when)
-            if day is not None:
-                counted[target][day] += 1
-    return {target: _series(counter, window) for target, counter in sorted(counted.items())}
+    return _daily_by_key(engine, query, now, days)
 
 
 def recent_passes(engine: Engine, now: datetime, days: int = DAYS, limit: int = 200) -> list[dict[str, Any]]:

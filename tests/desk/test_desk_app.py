@@ -17,6 +17,7 @@ from syndicate.crosspost import ledger
 from syndicate.desk import make_desk
 from syndicate.desk.session import SESSION_COOKIE, Signer
 from syndicate.pipeline.context import Context
+from syndicate.pipeline.passes import run_pass
 from syndicate.serve_app import build_apps
 from syndicate.store.audit import list_audit
 from tests.desk.desk_helpers import (
@@ -32,9 +33,8 @@ from tests.helpers.cli import run_cli
 @pytest.fixture
 def ctx(tmp_path: Path) -> Iterator[Context]:
     config = make_project(tmp_path, "http://127.0.0.1:9/hook")
-    result = run_cli("sync", config=config)
-    assert result.returncode == 0, result.stderr
     context = Context.open(config=load_config(config, environ=DESK_ENV))
+    assert run_pass(context).ok  # the same pass `syndicate sync` runs, in this process
     yield context
     context.close()
 
