@@ -112,11 +112,12 @@ def console_errors(driver: Any) -> list[str]:
     return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
 
 
-def screenshot(driver: Any, name: str) -> Path:
+def screenshot(driver: Any, name: str, width: int = 1280) -> Path:
     """The whole page as the editor sees it, under var/screenshots/ (git-ignored; kept by CI)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    driver.set_window_size(width, 1000)
     height = driver.execute_script("return Math.max(document.body.scrollHeight, 600)")
-    driver.set_window_size(1280, min(int(height) + 40, 4000))
+    driver.set_window_size(width, min(int(height) + 40, 4000))
     path = SCREENSHOTS / f"{name}.png"
     driver.save_screenshot(str(path))
     driver.set_window_size(1280, 1000)

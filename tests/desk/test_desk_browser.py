@@ -92,6 +92,7 @@ def test_editor_reviews_previews_releases_rejects_and_corrects(project: tuple[Pa
         assert "held" in queue_text and "blocked" in queue_text and "partner" in queue_text
         screenshot(driver, "02-review-queue")
         errors["queue"] = console_errors(driver)
+        screenshot(driver, "02-review-queue-phone", width=400)
 
         open_item(driver, "Ferry timetable agreed")
         frame = driver.find_element(By.CSS_SELECTOR, "iframe.preview")
