@@ -265,3 +265,19 @@ def test_serve_with_desk_listen_answers_on_two_addresses(tmp_path: Path) -> None
         assert requests.get(base + "/desk/", timeout=2).status_code == 404
         assert requests.get(base + "/metrics", timeout=2).status_code == 404
         assert requests.get(base + "/all.atom", timeout=2).status_code == 200
+
+
+def test_run_serve_mounts_the_desk_beside_the_feeds(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``run --serve`` serves through serve_beside: the desk comes along at /desk/ (a real waitress server)."""
+    import requests
+
+    from syndicate.serve_app import serve_beside
+
+    monkeypatch.setenv("DESK_TEST_PASSWORD", EDITOR_PASSWORD)
+    server = serve_beside(ctx, None, "127.0.0.1", 0)
+    try:
+        page = requests.get(f"http://127.0.0.1:{server.port}/desk/", timeout=5)
+        assert page.status_code == 200 and 'name="password"' in page.text
+        assert requests.get(f"http://127.0.0.1:{server.port}/metrics", timeout=5).status_code == 200
+    finally:
+        server.stop()
