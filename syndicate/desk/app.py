@@ -161,7 +161,7 @@ class DeskApp:
 
     def _refuse_post(self, request: Request, session: Session, user: User, endpoint: str) -> Response | None:
         origin = request.headers.get("Origin")
-        if origin and origin != "null" and _origin(origin) != _origin(request.host_url):
+        if origin and not _same_site(origin, request):
             return self._error(request, 403, "This form came from another site; it was refused.")
         if not self.signer.csrf_ok(session.nonce, request.form.get("csrf")):
             return self._error(request, 403, "The form's security token is missing or wrong; reload the page.",
@@ -354,9 +354,12 @@ class DeskApp:
         return self._page("audit.html.j2", request, user, session, nav="audit", **views.audit_page(self.engine))
 
 
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()
+def _same_site(origin: str, request: Request) -> bool:
+    """The browser's ``Origin`` names this host (as the request or a proxy's X-Forwarded-Host gives it).
+    Hosts only, not schemes: behind a TLS proxy the origin is https and the request plain http."""
+    netloc = urlsplit(origin).netloc.lower()
+    hosts = {request.host.lower(), request.headers.get("X-Forwarded-Host", "").split(",")[0].strip().lower()}
+    return bool(netloc) and netloc in hosts
 
 
 def _local(path: str | None, default: str = PREFIX) -> str:

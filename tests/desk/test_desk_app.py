@@ -281,3 +281,19 @@ def test_run_serve_mounts_the_desk_beside_the_feeds(ctx: Context, monkeypatch: p
         assert requests.get(f"http://127.0.0.1:{server.port}/metrics", timeout=5).status_code == 200
     finally:
         server.stop()
+
+
+def test_origin_check_accepts_this_host_behind_a_tls_proxy(ctx: Context) -> None:
+    """Kills: an Origin compared with its scheme (every POST behind an https proxy refused), or not compared."""
+    client = desk_client(ctx)
+    log_in(client, "editor", EDITOR_PASSWORD)
+    token = token_of(client.get("/desk/").get_data(as_text=True))
+    first, second = held_ids(ctx)[:2]
+    proxied = client.post(f"/desk/item/{first}/hold", data={"csrf": token},
+                          headers={"Origin": "https://desk.example.org", "X-Forwarded-Host": "desk.example.org"})
+    assert proxied.status_code == 303
+    same = client.post(f"/desk/item/{second}/reject", data={"csrf": token}, headers={"Origin": "http://localhost"})
+    assert same.status_code == 303
+    other = client.post(f"/desk/item/{first}/release", data={"csrf": token},
+                        headers={"Origin": "https://evil.example"})
+    assert other.status_code == 403 and "another site" in other.get_data(as_text=True)
