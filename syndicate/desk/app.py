@@ -160,8 +160,8 @@ class DeskApp:
         return response
 
     def _refuse_post(self, request: Request, session: Session, user: User, endpoint: str) -> Response | None:
-        origin = request.headers.get("Origin")
-        if origin and not _same_site(origin, request):
+        origin = request.headers.get("Origin")  # "null" under Referrer-Policy: no-referrer: the token decides
+        if origin and origin != "null" and not _same_site(origin, request):
             return self._error(request, 403, "This form came from another site; it was refused.")
         if not self.signer.csrf_ok(session.nonce, request.form.get("csrf")):
             return self._error(request, 403, "The form's security token is missing or wrong; reload the page.",
