@@ -47,6 +47,8 @@ _SIZE_UNITS = {
 }
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+# desk passwords are resolved when the desk is served (syndicate.desk.accounts), not at load
+_DEFERRED_KEY = re.compile(r"^desk\.user\[\d+\]\.password(_file)?$")
 
 
 def parse_duration(value: str | int | float) -> float:
@@ -274,6 +276,57 @@ class ServeConfig(_Model):
     from_database: bool = False  # serve the rendered documents stored in the database (stateless instances)
 
 
+class DeskUserConfig(_Model):
+    """One ``[[desk.user]]``. ``password`` may hold ``${VAR}`` and ``password_file`` a path: both are
+    read only when the desk is served, so other commands run without them."""
+
+    name: str
+    role: Literal["editor", "viewer"] = "viewer"
+    password: str | None = None
+    password_file: str | None = None
+    password_hash: str | None = None  # an argon2 hash: "$argon2id$..."
+
+    @model_validator(mode="after")
+    def _one_password(self) -> DeskUserConfig:
+        given = [k for k in ("password", "password_file", "password_hash") if getattr(self, k)]
+        if len(given) != 1:
+            raise ValueError(f"desk user {self.name!r}: give exactly one of password, password_file, password_hash")
+        if self.password_hash and not self.password_hash.startswith("$argon2"):
+            raise ValueError(f"desk user {self.name!r}: password_hash must be an argon2 hash ($argon2id$...)")
+        return self
+
+
+class DeskConfig(_Model):
+    """``[desk]``: the editor's desk at ``/desk/`` (docs/desk.md)."""
+
+    user: list[DeskUserConfig] = Field(default_factory=list)
+    listen: str | None = None  # "host:port": the desk and /metrics there, not beside the public feeds
+    session_ttl: float = 12 * 3600.0
+    session_secret: str | None = None  # signs session cookies; default: a random key per process
+    secure_cookies: Literal["auto", "always", "never"] = "auto"  # auto: Secure when the request came over https
+
+    @field_validator("session_ttl", mode="before")
+    @classmethod
+    def _ttl(cls, value: Any) -> float:
+        return parse_duration(value)
+
+    @field_validator("listen")
+    @classmethod
+    def _listen(cls, value: str | None) -> str | None:
+        if value is not None:
+            host, _, port = value.rpartition(":")
+            if not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+                raise ValueError(f'{value!r} is not "host:port" (e.g. "127.0.0.1:8081")')
+        return value
+
+    @model_validator(mode="after")
+    def _unique_users(self) -> DeskConfig:
+        names = [u.name for u in self.user]
+        if len(names) != len(set(names)):
+            raise ValueError("desk user names must be unique")
+        return self
+
+
 class Settings(_Model):
     title: str | None = None  # the site's name on the served index page (default: "Feeds from HOST")
     feeds_dir: str = "feeds"
@@ -331,6 +384,7 @@ class Config(_Model):
     source: list[SourceConfig] = Field(default_factory=list)
     output: list[OutputConfig] = Field(default_factory=list)
     target: list[TargetConfig] = Field(default_factory=list)
+    desk: DeskConfig | None = None
 
     # where the file was (not a TOML key)
     path: Path = Field(default=Path("syndicate.toml"), exclude=True)
@@ -484,6 +538,9 @@ def _interpolate(
         out: dict[str, Any] = {}
         for k, v in value.items():
             sub = f"{key}.{k}" if key else k
+            if _DEFERRED_KEY.match(sub):
+                out[k] = v
+                continue
             if k.endswith("_file") and isinstance(v, str) and k not in ("template_file",):
                 target_key = k[: -len("_file")]
                 if target_key in value:

@@ -41,7 +41,7 @@ from syndicate.store.schema import articles, deliveries, sources, subscriptions
 LAG_BUCKETS: tuple[float, ...] = (60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 3 * 86400,
                                   7 * 86400)
 SOURCE_STATUSES = ("new", "ok", "not-modified", "error", "gone", "disabled")
-DELIVERY_STATES = ("pending", "sending", "delivered", "failed", "blocked", "held")
+DELIVERY_STATES = ("pending", "sending", "delivered", "failed", "blocked", "held", "rejected")
 
 
 def lag_histogram(

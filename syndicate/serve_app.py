@@ -11,7 +11,10 @@ from syndicate.pipeline.render import expand_outputs
 log = logging.getLogger("syndicate.daemon")
 
 
-def build_app(ctx: Context, *, daemon: Any = None) -> Any:
+def build_app(ctx: Context, *, daemon: Any = None, desk: Any = None) -> Any:
+    """The public app: feeds, index, OPML, health, WebSub callback; with ``desk`` (the editor's desk,
+    when it has no address of its own) mounted at ``/desk/`` and ``/metrics``. Without ``desk``,
+    /metrics is served unless the desk and /metrics have their own address (``[desk] listen``)."""
     from syndicate.metrics import render_metrics
     from syndicate.serve import make_app
     from syndicate.websub.subscriber import callback_app
@@ -26,13 +29,16 @@ def build_app(ctx: Context, *, daemon: Any = None) -> Any:
     extra: dict[str, Any] = {}
     if daemon is not None:
         extra["/websub/"] = callback_app(ctx, daemon)
+    if desk is not None:
+        extra["/desk/"] = extra["/desk"] = desk
+    own_address = config.desk is not None and config.desk.listen is not None and desk is None
     app = make_app(
         config.feeds_dir,
         hubs=config.syndicate.hubs,
         base_url=config.syndicate.base_url,
         outputs=outputs,
         health=health,
-        metrics=metrics,
+        metrics=None if own_address else metrics,
         extra_routes=extra or None,
         title=config.syndicate.title,
     )
@@ -43,14 +49,75 @@ def build_app(ctx: Context, *, daemon: Any = None) -> Any:
     return app
 
 
+def build_apps(ctx: Context, *, daemon: Any = None) -> tuple[Any, Any]:
+    """(the public app, the app for ``[desk] listen`` or None): the desk beside the feeds, or on its own address."""
+    from syndicate.desk import desk_listen, make_desk
+
+    desk = make_desk(ctx)
+    if desk is None or desk_listen(ctx) is None:
+        return build_app(ctx, daemon=daemon, desk=desk), None
+    return build_app(ctx, daemon=daemon), desk_side_app(ctx, desk, daemon)
+
+
+def desk_side_app(ctx: Context, desk: Any, daemon: Any = None) -> Any:
+    """What ``[desk] listen`` serves: the desk, ``/metrics`` and ``/healthz``; ``/`` leads to the desk."""
+    from syndicate.metrics import render_metrics
+    from syndicate.serve import make_app
+
+    probes = make_app(
+        ctx.config.feeds_dir, hubs=(), base_url=ctx.config.syndicate.base_url, outputs=(),
+        health=daemon.healthy if daemon is not None else None, metrics=lambda: render_metrics(ctx, daemon),
+    )
+
+    def app(environ: dict[str, Any], start_response: Any) -> Any:
+        path = environ.get("PATH_INFO") or "/"
+        if path == "/desk" or path.startswith("/desk/"):
+            return desk(environ, start_response)
+        if path in ("/metrics", "/healthz"):
+            return probes(environ, start_response)
+        if path == "/":
+            start_response("303 See Other", [("Location", "/desk/"), ("Content-Length", "0")])
+            return [b""]
+        start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
+        return [b"not found\n"]
+
+    return app
+
+
+def start_desk_side(ctx: Context, app: Any) -> Any:
+    """Serve the ``[desk] listen`` app in a thread; the server handle."""
+    from syndicate.desk import desk_listen
+    from syndicate.serve import start_in_thread
+
+    where = desk_listen(ctx)
+    assert where is not None
+    server = start_in_thread(app, where[0], where[1])
+    log.warning("serving the editor's desk on http://%s:%s/desk/", where[0], server.port)
+    return server
+
+
 def serve_beside(ctx: Context, daemon: Any, host: str | None, port: int | None) -> Any:
     """Serve :func:`build_app` for ``daemon`` (the local daemon or the Celery scheduler) in a thread,
-    on ``host``/``port`` or the configured ``[syndicate.serve]`` ones; the server handle."""
+    on ``host``/``port`` or the configured ``[syndicate.serve]`` ones; the server handle.
+    The desk comes along: mounted at ``/desk/``, or on ``[desk] listen`` (stopped with the feeds)."""
     from syndicate.serve import start_in_thread
 
     settings = ctx.config.syndicate.serve
-    server = start_in_thread(
-        build_app(ctx, daemon=daemon), host or settings.host, port if port is not None else settings.port
-    )
+    public, desk_side = build_apps(ctx, daemon=daemon)
+    server = start_in_thread(public, host or settings.host, port if port is not None else settings.port)
     log.warning("serving feeds on http://%s:%s/", host or settings.host, server.port)
+    if desk_side is not None:
+        return _Pair(server, start_desk_side(ctx, desk_side))
     return server
+
+
+class _Pair:
+    """The feeds' server and the desk's, stopped together."""
+
+    def __init__(self, main: Any, side: Any):
+        self.main, self.side = main, side
+        self.host, self.port = main.host, main.port
+
+    def stop(self) -> None:
+        self.side.stop()
+        self.main.stop()

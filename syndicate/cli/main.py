@@ -198,10 +198,15 @@ def articles(
 ) -> None:
     """The stored, normalized articles as JSON Lines."""
     from syndicate.store.articles import iter_articles
+    from syndicate.store.overrides import get_overrides
 
     ctx = open_context(click_ctx, config_path)
+    overrides = get_overrides(ctx.engine)  # an editor's attribution corrections, shown with who and when
     for article in iter_articles(ctx.engine, source=source, limit=limit):
-        sys.stdout.write(json.dumps(article.to_json(), ensure_ascii=False) + "\n")
+        data = article.to_json()
+        if article.id in overrides:
+            data["attribution_override"] = overrides[article.id]
+        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
 
 
 @cli.command()
@@ -253,14 +258,19 @@ def status(click_ctx: click.Context, config_path: str | None, as_json: bool) -> 
 def serve(click_ctx: click.Context, config_path: str | None, host: str | None, port: int | None) -> None:
     """Serve the generated feeds over HTTP (ETag, 304, gzip, HEAD)."""
     from syndicate.serve import serve as serve_forever
-    from syndicate.serve_app import build_app
+    from syndicate.serve_app import build_apps, start_desk_side
 
     ctx = open_context(click_ctx, config_path)
     settings = ctx.config.syndicate
     host = host or settings.serve.host
     port = port if port is not None else settings.serve.port
+    public, desk_side = build_apps(ctx)
+    if desk_side is not None:  # [desk] listen: the desk and /metrics on their own address
+        start_desk_side(ctx, desk_side)
     console_err(f"serving {ctx.config.feeds_dir} on http://{host}:{port}/")
-    serve_forever(build_app(ctx), host, port)
+    if desk_side is None and ctx.config.desk is not None and getattr(public, "extra_routes", {}).get("/desk/"):
+        console_err(f"the editor's desk is on http://{host}:{port}/desk/")
+    serve_forever(public, host, port)
 
 
 @cli.command()

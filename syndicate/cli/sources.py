@@ -51,7 +51,9 @@ def _set(click_ctx: click.Context, config_path: str | None, name: str, enabled: 
     ctx = open_context(click_ctx, config_path)
     ctx.config.source_by_name(name)
     source_store.sync_sources(ctx.engine, ctx.config)
-    source_store.set_enabled(ctx.engine, name, enabled)
+    from syndicate.store.audit import cli_actor
+
+    source_store.set_enabled(ctx.engine, name, enabled, actor=cli_actor())
     click.echo(f"{name}: {'enabled' if enabled else 'disabled'}")
 
 

@@ -85,7 +85,7 @@ def print_status(data: dict[str, Any]) -> None:
     console.print(table)
     if data["targets"]:
         targets = Table(title="crosspost targets")
-        states = ("pending", "sending", "delivered", "failed", "blocked", "held")
+        states = ("pending", "sending", "delivered", "failed", "blocked", "held", "rejected")
         targets.add_column("target")
         for state in states:
             targets.add_column(state, justify="right")

@@ -3,7 +3,9 @@
 States: ``pending`` (due at ``next_attempt_at``), ``sending`` (intent recorded,
 request in flight), ``delivered``, ``failed`` (retry at ``next_attempt_at``, or
 never when it is NULL: a permanent error), ``blocked`` / ``held`` (terms; a
-person can release them). ``action`` says what is owed or was done last:
+person can release them), ``rejected`` (a person decided it is never sent).
+A person's release, hold and reject are recorded in the audit trail with the
+change, in one transaction. ``action`` says what is owed or was done last:
 create, update or delete.
 
 Every write is a short transaction of its own. A delivery is *claimed* with a
@@ -21,7 +23,7 @@ A live owner's row is never taken over, however long its request takes.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -29,12 +31,17 @@ from sqlalchemy import Connection, Engine, and_, func, or_, select, update
 
 from syndicate.ownership import owner_state
 from syndicate.redact import scrub
+from syndicate.store import audit
 from syndicate.store.codec import aware
-from syndicate.store.schema import deliveries
+from syndicate.store.schema import articles, deliveries
 
-STATES = ("pending", "sending", "delivered", "failed", "blocked", "held")
+STATES = ("pending", "sending", "delivered", "failed", "blocked", "held", "rejected")
 RETRYABLE = ("pending", "failed")
-RELEASABLE = ("blocked", "held", "failed")
+RELEASABLE = ("blocked", "held", "failed", "rejected")
+HOLDABLE = ("pending", "failed", "blocked")
+REJECTABLE = ("pending", "failed", "blocked", "held")
+REVIEW_STATES = ("held", "blocked", "failed")  # what the desk's review queue lists by default
+MIN_PREFIX = 4
 # a `sending` row whose owner cannot be judged from here (another host, or written before 0008)
 # is taken to be left behind by a crash after this long
 SENDING_STALE = 120.0
@@ -102,24 +109,130 @@ def get_delivery(engine: Engine, delivery: str) -> dict[str, Any] | None:
     return dict(row._mapping) if row is not None else None
 
 
-def release(engine: Engine, delivery: str, *, now: datetime | None = None) -> bool:
-    """Release a blocked, held or failed delivery by hand: it is sent at the next pass, terms not re-checked."""
+class AmbiguousDelivery(LookupError):
+    """A delivery id prefix that matches no delivery, or more than one."""
+
+
+def resolve_id(engine: Engine, prefix: str) -> str:
+    """The full delivery id a unique prefix (at least :data:`MIN_PREFIX` hex digits) stands for."""
+    text = prefix.strip().lower()
+    if len(text) < MIN_PREFIX or any(c not in "0123456789abcdef" for c in text):
+        raise AmbiguousDelivery(f"{prefix!r}: give at least {MIN_PREFIX} hex digits of a delivery id")
+    query = select(deliveries.c.id).where(deliveries.c.id.like(text + "%")).order_by(deliveries.c.id).limit(3)
+    with engine.connect() as conn:
+        found = [row.id for row in conn.execute(query)]
+    if not found:
+        raise AmbiguousDelivery(f"no delivery {prefix}")
+    if len(found) > 1:
+        raise AmbiguousDelivery(f"{prefix} matches several deliveries ({', '.join(f[:12] for f in found)}, ...)")
+    return found[0]
+
+
+# what a person's decision writes: (the states it applies to, the row's new values)
+_BY_HAND: dict[str, tuple[tuple[str, ...], Callable[[datetime], dict[str, Any]]]] = {
+    "release": (RELEASABLE, lambda now: {"state": "pending", "released_at": now, "held_at": None,
+                                         "next_attempt_at": now, "last_error": None, "attempts": 0}),
+    "hold": (HOLDABLE, lambda now: {"state": "held", "held_at": now, "released_at": None, "next_attempt_at": None}),
+    "reject": (REJECTABLE, lambda now: {"state": "rejected", "held_at": None, "released_at": None,
+                                        "next_attempt_at": None}),
+}
+DONE_BY_HAND = {"release": "released", "hold": "held", "reject": "rejected"}
+
+
+def decide_by_hand(
+    engine: Engine, delivery: str, action: str, *, actor: str, reason: str | None = None, now: datetime | None = None
+) -> bool:
+    """Release, hold or reject one delivery and audit it, in one transaction; False when its state does not allow it.
+
+    release: sent at the next pass, terms not re-checked (from blocked, held, failed or rejected);
+    hold: kept until released, the planner leaves it alone; reject: never sent (a release undoes it).
+    """
     now = as_utc(now or utcnow())
+    allowed, new_values = _BY_HAND[action]
+    values = new_values(now)
+    values["reason"] = f"{DONE_BY_HAND[action]} by {actor}" + (f": {reason}" if reason else "")
     with engine.begin() as conn:
+        before = conn.execute(select(deliveries.c.state).where(deliveries.c.id == delivery)).scalar()
         result = conn.execute(
             update(deliveries)
-            .where(and_(deliveries.c.id == delivery, deliveries.c.state.in_(RELEASABLE)))
-            .values(
-                state="pending",
-                released_at=now,
-                next_attempt_at=now,
-                reason="released by hand",
-                last_error=None,
-                attempts=0,
-                updated_at=now,
-            )
+            .where(and_(deliveries.c.id == delivery, deliveries.c.state.in_(allowed)))
+            .values(**values, updated_at=now)
         )
-    return result.rowcount == 1
+        if result.rowcount != 1:
+            return False
+        audit.record(
+            conn, at=now, actor=actor, action=action, subject=delivery, reason=reason,
+            detail={"from": before, "to": values["state"]},
+        )
+    return True
+
+
+def release(
+    engine: Engine, delivery: str, *, now: datetime | None = None, actor: str = "system", reason: str | None = None
+) -> bool:
+    """Release a blocked, held, failed or rejected delivery by hand: sent at the next pass, terms not re-checked."""
+    return decide_by_hand(engine, delivery, "release", actor=actor, reason=reason, now=now)
+
+
+def hold(engine: Engine, delivery: str, *, actor: str, reason: str | None = None, now: datetime | None = None) -> bool:
+    """Hold a pending, failed or blocked delivery until a person releases it (the planner leaves it held)."""
+    return decide_by_hand(engine, delivery, "hold", actor=actor, reason=reason, now=now)
+
+
+def reject(
+    engine: Engine, delivery: str, *, actor: str, reason: str | None = None, now: datetime | None = None
+) -> bool:
+    """Decide a delivery is never sent (it can still be released by hand later)."""
+    return decide_by_hand(engine, delivery, "reject", actor=actor, reason=reason, now=now)
+
+
+def review_queue(
+    engine: Engine,
+    *,
+    states: Iterable[str] = REVIEW_STATES,
+    target: str | None = None,
+    source: str | None = None,
+    limit: int = 500,
+) -> list[dict[str, Any]]:
+    """Deliveries waiting for a person (held, blocked, failed by default), newest first, with the
+    article's title and sources: JSON-ready rows plus ``title``, ``url`` and ``sources``."""
+    query = (
+        select(deliveries, articles.c.title, articles.c.url.label("article_url"), articles.c.sources)
+        .join(articles, articles.c.id == deliveries.c.article_id)
+        .where(deliveries.c.state.in_(list(states)))
+        .order_by(deliveries.c.updated_at.desc(), deliveries.c.id)
+        .limit(limit)
+    )
+    if target is not None:
+        query = query.where(deliveries.c.target == target)
+    out = []
+    with engine.connect() as conn:
+        for row in conn.execute(query):
+            sources = list(row.sources or ())
+            if source is not None and source not in sources:
+                continue
+            item = row_json(row)
+            item.update(title=row.title, url=row.article_url, sources=sources)
+            out.append(item)
+    return out
+
+
+def with_titles(engine: Engine, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``rows`` (from :func:`list_deliveries`) with each article's ``title`` added (None when it is gone)."""
+    ids = sorted({row["article_id"] for row in rows})
+    titles: dict[str, str] = {}
+    with engine.connect() as conn:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            titles.update(conn.execute(select(articles.c.id, articles.c.title).where(articles.c.id.in_(chunk))).all())
+    return [{**row, "title": titles.get(row["article_id"])} for row in rows]
+
+
+def deliveries_of(engine: Engine, article_id: str) -> list[dict[str, Any]]:
+    """The ledger rows of one article, by target."""
+    query = select(deliveries).where(deliveries.c.article_id == article_id).order_by(deliveries.c.target)
+    with engine.connect() as conn:
+        return [row_json(row) for row in conn.execute(query)]
 
 
 def counts_by_target(engine: Engine) -> dict[str, dict[str, int]]:
@@ -330,3 +443,21 @@ def count_states(conn: Connection, targets: Iterable[str]) -> dict[str, int]:
 
 def one_hour_before(now: datetime) -> datetime:
     return now - timedelta(hours=1)
+
+
+def recent_errors(engine: Engine, target: str, limit: int = 5) -> list[dict[str, Any]]:
+    """The newest ``last_error`` of a target's rows (failed or retrying), newest first."""
+    query = (
+        select(deliveries)
+        .where(and_(deliveries.c.target == target, deliveries.c.last_error.is_not(None)))
+        .order_by(deliveries.c.updated_at.desc())
+        .limit(limit)
+    )
+    with engine.connect() as conn:
+        return [row_json(row) for row in conn.execute(query)]
+
+
+def sent_last_hour(engine: Engine, target: str, now: datetime) -> int:
+    """Requests made to ``target`` in the last hour (what ``max_per_hour`` counts)."""
+    with engine.connect() as conn:
+        return sent_within(conn, target, one_hour_before(as_utc(now)))

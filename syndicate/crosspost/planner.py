@@ -355,6 +355,7 @@ def _view(row: dict[str, Any] | None) -> LedgerView | None:
         remote_id=row["remote_id"],
         delivered_hash=row["delivered_hash"],
         released=row.get("released_at") is not None,
+        held_by_hand=row.get("held_at") is not None,
     )
 
 

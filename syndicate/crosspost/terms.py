@@ -36,6 +36,7 @@ class LedgerView:
     remote_id: str | None = None
     delivered_hash: str | None = None
     released: bool = False  # released by hand: terms are not checked again
+    held_by_hand: bool = False  # held by a person: stays held until released
 
     @property
     def exists_remotely(self) -> bool:
@@ -112,6 +113,9 @@ def decide(
 ) -> Decision:
     """What to record for ``article`` on ``target``, given what the ledger already has."""
     content_mode, can_update, can_delete = target_facts(target)
+    if ledger is not None and (ledger.state == "rejected" or (ledger.state == "held" and ledger.held_by_hand)):
+        return Decision("none", None)  # a person decided: never sent / kept until released
+
 
     if article.deleted_at is not None:
         if ledger is None:

@@ -215,6 +215,10 @@ def run_pass_on_workers(
         else:
             summary.deliveries = _deliver_everywhere(app, ctx, xp)
     summary.finished_at = datetime.now(UTC)
+    if not dry_run:
+        from syndicate.store.activity import record_pass
+
+        record_pass(ctx.engine, summary.started_at, summary.finished_at, summary.to_json())
     return summary
 
 

@@ -163,6 +163,10 @@ def run_pass(
                 log.info("%s", note)
             summary.deliveries = xp.deliver(ctx.engine, config, now=datetime.now(UTC))
     summary.finished_at = datetime.now(UTC)
+    if not dry_run:
+        from syndicate.store.activity import record_pass
+
+        record_pass(ctx.engine, summary.started_at, summary.finished_at, summary.to_json())
     return summary
 
 

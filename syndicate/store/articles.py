@@ -412,13 +412,26 @@ def _copies_of(conn: Connection, article_id: str) -> list[NormalizedEntry]:
     return [entry_from_json(r.entry) for r in rows]
 
 
+def merged_article(conn: Connection, article_id: str, first_seen: datetime | None) -> Article | None:
+    """The article merged from its stored copies, with an editor's attribution override applied (None: no copies)."""
+    from syndicate.store.overrides import apply_override, override_fields
+
+    stored = _copies_of(conn, article_id)
+    if not stored:
+        return None
+    merged = _dedupe().merge_copies(article_id, stored, first_seen)
+    fields = override_fields(conn, article_id)
+    return apply_override(merged, fields) if fields else merged
+
+
 def _recompute(conn: Connection, article_id: str, now: datetime, *, is_new: bool) -> bool:
     """Merge the article's copies again; True when what subscribers see changed."""
     current = conn.execute(
         select(articles.c.content_hash, articles.c.first_seen).where(articles.c.id == article_id)
     ).first()
     first_seen = current.first_seen if current is not None else now
-    merged = _dedupe().merge_copies(article_id, _copies_of(conn, article_id), first_seen)
+    merged = merged_article(conn, article_id, first_seen)
+    assert merged is not None  # the copy being ingested is stored
     row = article_to_row(merged)
     row["sort_at"] = merged.published or first_seen
     if current is None:
@@ -547,3 +560,42 @@ def purge_tombstones(engine: Engine, older_than: datetime) -> int:
         conn.execute(delete(copies).where(copies.c.article_id.in_(ids)))
         conn.execute(delete(articles).where(articles.c.id.in_(ids)))
         return len(ids)
+
+
+# -- browsing (the editor's desk) ---------------------------------------------------
+
+
+def search_articles(
+    engine: Engine, *, text: str | None = None, source: str | None = None, limit: int = 50, offset: int = 0
+) -> list[Article]:
+    """Articles newest first whose title or URL contains ``text`` (any case), optionally with a copy from ``source``."""
+    query = select(articles).order_by(articles.c.sort_at.desc(), articles.c.id)
+    if text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(articles.c.title.ilike(pattern, escape="\\") | articles.c.url.ilike(pattern, escape="\\"))
+    if source:
+        query = query.where(articles.c.id.in_(select(copies.c.article_id).where(copies.c.source == source)))
+    with engine.connect() as conn:
+        return [row_to_article(row._mapping) for row in conn.execute(query.limit(limit).offset(offset))]
+
+
+def article_copies(engine: Engine, article_id: str) -> list[dict[str, Any]]:
+    """The stored copies of one article: source, URL, when seen, whether it is the original's own,
+    and the publisher each names."""
+    query = select(copies.c.source, copies.c.url, copies.c.seen_at, copies.c.entry).where(
+        copies.c.article_id == article_id
+    )
+    out = []
+    with engine.connect() as conn:
+        for row in conn.execute(query.order_by(copies.c.seen_at, copies.c.source)):
+            entry = row.entry or {}
+            out.append(
+                {
+                    "source": row.source,
+                    "url": row.url,
+                    "seen_at": aware(row.seen_at),
+                    "is_original": bool(entry.get("is_original")),
+                    "publisher": (entry.get("attribution") or {}).get("original_publisher"),
+                }
+            )
+    return out

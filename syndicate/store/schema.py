@@ -128,7 +128,7 @@ deliveries = Table(
     Column("id", String(64), primary_key=True),  # stable delivery id (idempotency key)
     Column("article_id", String(64), nullable=False),
     Column("target", String(200), nullable=False),
-    Column("state", String(20), nullable=False),  # pending|sending|delivered|failed|blocked|held
+    Column("state", String(20), nullable=False),  # pending|sending|delivered|failed|blocked|held|rejected
     Column("action", String(20), nullable=False, default="create"),  # create|update|delete: what is owed
     Column("attempts", Integer, nullable=False, default=0),
     Column("next_attempt_at", TZ),
@@ -146,6 +146,7 @@ deliveries = Table(
     Column("sending_hash", String(100)),  # content hash being sent while state = sending (0002, 0004)
     # the process sending it while state = sending, host:pid:start:token (0008, syndicate/ownership.py)
     Column("sending_owner", Text),
+    Column("held_at", TZ),  # held by hand (0011): the planner leaves it held until a person releases it
     UniqueConstraint("article_id", "target", name="uq_deliveries_article_target"),
     Index("ix_deliveries_due", "state", "next_attempt_at"),
     Index("ix_deliveries_target", "target", "state"),
@@ -196,11 +197,39 @@ passes = Table(
     Column("started_at", TZ, nullable=False),
     Column("finished_at", TZ),
     Column("summary", JSON),
+    Index("ix_passes_started", "started_at"),  # (0011)
+)
+
+# Every change made by a person (desk or CLI): who, when, what, why (0011).
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", TZ, nullable=False),
+    Column("actor", String(200), nullable=False),  # desk user name, or "cli:<login>"
+    Column("action", String(50), nullable=False),  # release | reject | hold | attribution | source-enable | ...
+    Column("subject", Text, nullable=False),  # delivery id, article id or source name
+    Column("reason", Text),
+    Column("detail", JSON),
+    Index("ix_audit_at", "at"),
+)
+
+# An editor's correction of an article's attribution (0011), applied over every later merge.
+attribution_overrides = Table(
+    "attribution_overrides",
+    metadata,
+    Column("article_id", String(64), primary_key=True),
+    Column("fields", JSON, nullable=False),  # original_author, original_publisher, original_url, license, license_url
+    Column("set_by", String(200), nullable=False),
+    Column("set_at", TZ, nullable=False),
+    Column("reason", Text),
 )
 
 __all__ = [
     "article_keys",
     "articles",
+    "attribution_overrides",
+    "audit",
     "copies",
     "deliveries",
     "documents",

@@ -354,15 +354,42 @@ def _pushed(conn: Any, name: str, now: datetime) -> bool:
     return expires is not None and expires > now
 
 
-def set_enabled(engine: Engine, name: str, enabled: bool) -> bool:
+def set_enabled(
+    engine: Engine, name: str, enabled: bool, *, actor: str | None = None, reason: str | None = None
+) -> bool:
+    """Enable or disable a source; with ``actor``, the change is audited (who, when, why)."""
     with engine.begin() as conn:
         values: dict[str, Any] = (
             {"disabled_reason": None, "consecutive_failures": 0, "next_due_at": None}
             if enabled
-            else {"disabled_reason": "disabled by hand"}
+            else {"disabled_reason": f"disabled by {actor or 'hand'}"}
         )
         result = conn.execute(update(sources).where(sources.c.name == name).values(**values))
+        if result.rowcount and actor is not None:
+            _audit(conn, actor, "source-enable" if enabled else "source-disable", name, reason)
         return bool(result.rowcount)
+
+
+def fetch_soon(engine: Engine, name: str, *, actor: str, now: datetime) -> bool:
+    """Make an enabled source due now: the daemon's next tick (or the next ``sync``) fetches it."""
+    with engine.begin() as conn:
+        result = conn.execute(
+            update(sources)
+            .where(sources.c.name == name)
+            .where(sources.c.disabled_reason.is_(None))
+            .values(next_due_at=now)
+        )
+        if result.rowcount:
+            _audit(conn, actor, "source-fetch-now", name, None)
+        return bool(result.rowcount)
+
+
+def _audit(conn: Any, actor: str, action: str, name: str, reason: str | None) -> None:
+    from datetime import UTC
+
+    from syndicate.store import audit
+
+    audit.record(conn, at=datetime.now(UTC), actor=actor, action=action, subject=name, reason=reason)
 
 
 def claim_due(engine: Engine, name: str, now: datetime, hold: float) -> bool:
