@@ -48,7 +48,7 @@ _SIZE_UNITS = {
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 # desk passwords are resolved when the desk is served (syndicate.desk.accounts), not at load
-_DEFERRED_KEY = re.compile(r"^desk\.user\[\d+\]\.password(_file)?$")
+_DEFERRED_KEY = re.compile(r"^desk\.user\[\d+\]( \([^)]*\))?\.password(_file)?$")  # item keys may carry the name
 
 
 def parse_duration(value: str | int | float) -> float:

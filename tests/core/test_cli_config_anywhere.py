@@ -40,7 +40,7 @@ FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>Local</title><
 OPML = """<?xml version="1.0"?><opml version="2.0"><head><title>t</title></head><body>
 <outline text="Imported" type="rss" xmlUrl="http://127.0.0.1:9/imported.xml"/></body></opml>"""
 
-HELD_ID = "held-delivery-0001"
+HELD_ID = "0123456789abcdef0123456789abcdef"  # a delivery id as the ledger writes them (32 hex)
 
 
 def _config(database: str) -> str:
