@@ -245,6 +245,7 @@ def _keep_subscriptions(scheduler: Scheduler) -> None:
     from syndicate.websub.subscriber import maintenance_job
 
     while not scheduler.stop_event.is_set():
+        wait = max(scheduler.tick_seconds, 2.0)
         if scheduler.active:
-            maintenance_job(scheduler)
-        scheduler.stop_event.wait(max(scheduler.tick_seconds, 2.0))
+            wait = maintenance_job(scheduler, wait)  # shorter while a lease is short
+        scheduler.stop_event.wait(wait)

@@ -123,7 +123,8 @@ def test_push_with_bad_or_missing_signature_is_acknowledged_and_ignored(setup: S
     s = setup
     subscribe(s)
     assert s.hub.push(s.topic, atom(s.topic, s.hub.url, "Forged story"), forge=True) == [202]
-    assert s.hub.push(s.topic, atom(s.topic, s.hub.url, "Unsigned story"), sign=False) == [202]
+    # websub.rocks 302: we subscribed with a secret, so an unsigned push is refused (4xx)
+    assert s.hub.push(s.topic, atom(s.topic, s.hub.url, "Unsigned story"), sign=False) == [400]
     assert s.hub.push(s.topic, atom(s.topic, s.hub.url, "Genuine story"), method="sha512") == [202]
     assert wait_for(lambda: b"Genuine story" in s.output(), 20)
     assert b"Forged story" not in s.output() and b"Unsigned story" not in s.output()
@@ -154,7 +155,7 @@ def test_callback_refuses_unknown_topics_and_tokens(setup: Setup) -> None:
                           timeout=10)
     assert denied.status_code == 200
     after = subs.get(s.ctx.engine, "pushy")
-    assert after is not None and after.state == "failed" and after.last_error == "quota exceeded"
+    assert after is not None and after.state == "denied" and after.last_error == "quota exceeded"
 
 
 def test_lease_is_renewed_before_it_ends_and_polling_slows_down(setup: Setup) -> None:
