@@ -111,3 +111,24 @@ def plan_subscriptions(
         else:
             actions.append(Action("forget", current.source, current.hub, current.topic, why="no longer wanted"))
     return actions
+
+
+def shown_state(subscription: Subscription | None, now: datetime) -> str:
+    """The state ``status`` shows: none, pending, active, expired, denied, failed or unsubscribing."""
+    if subscription is None:
+        return "none"
+    if expired(subscription, now):
+        return "expired"
+    return {"requested": "pending"}.get(subscription.state, subscription.state)
+
+
+def describe(subscription: Subscription | None, now: datetime) -> dict[str, str | None]:
+    """A source's subscription as ``status --json`` shows it (no secret, no callback token)."""
+    expires = subscription.expires_at if subscription is not None else None
+    return {
+        "state": shown_state(subscription, now),
+        "hub": subscription.hub if subscription is not None else None,
+        "topic": subscription.topic if subscription is not None else None,
+        "lease_expires": expires.isoformat() if expires is not None else None,
+        "error": subscription.last_error if subscription is not None else None,
+    }
