@@ -94,7 +94,10 @@ class LocalHub:
         query = {"hub.mode": mode, "hub.topic": topic, "hub.challenge": challenge}
         if mode == "subscribe":
             query["hub.lease_seconds"] = str(self.lease_seconds)
-        answer = requests.get(callback + "?" + urlencode(query), timeout=10)
+        try:
+            answer = requests.get(callback + "?" + urlencode(query), timeout=10)
+        except requests.RequestException:  # the subscriber is gone (a test that ended): no verification
+            return
         echoed = answer.status_code // 100 == 2 and answer.text == challenge
         now = time.monotonic()
         with self.changed:
