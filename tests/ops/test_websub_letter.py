@@ -360,3 +360,34 @@ def test_the_daemon_renews_a_short_lease_before_it_ends_and_no_push_is_lost(
         assert "Traceback" not in daemon.stderr()
     finally:
         daemon.close()
+
+
+# --------------------------------------------------------------------------
+# websub.rocks 201-204: redirected topics and hubs
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [302, 301])
+def test_a_redirected_topic_is_subscribed_at_the_self_the_final_response_names(world: World, status: int) -> None:
+    """websub.rocks 201 (302) and 202 (301): the feed's URL redirects; its rel=self names the new topic."""
+    w = world
+    new_topic = w.feeds.url("/moved.atom")
+    w.feeds.serve("/moved.atom", atom(new_topic, w.hub.url, "First story"), content_type="application/atom+xml")
+    w.feeds.serve("/pushy.atom", b"", status=status, headers={"Location": new_topic}, validators=False)
+    subscribed(w)
+    assert [(r["hub.mode"], r["hub.topic"]) for r in w.hub.requests] == [("subscribe", new_topic)]
+    assert w.hub.push(new_topic, atom(new_topic, w.hub.url, "Pushed after the move")) == [202]
+    assert wait_for(lambda: "Pushed after the move" in titles(w), 20)
+
+
+@pytest.mark.parametrize("path", ["/moved-for-now", "/moved-for-good"])
+def test_a_hub_that_redirects_the_request_is_followed(world: World, path: str) -> None:
+    """websub.rocks 203 (307) and 204 (308): the request reaches the hub's new URL with its body; its
+    pushes, naming the new URL on the same host, are taken."""
+    w = world
+    old_hub = w.hub.url.replace("/hub", path)
+    w.feeds.serve("/pushy.atom", atom(w.topic, old_hub, "First story"), content_type="application/atom+xml")
+    subscribed(w)
+    assert w.hub.requests[0]["hub.topic"] == w.topic and w.subscription().hub == old_hub  # type: ignore[union-attr]
+    assert w.hub.push(w.topic, atom(w.topic, old_hub, "Pushed by the moved hub")) == [202]
+    assert wait_for(lambda: "Pushed by the moved hub" in titles(w), 20)

@@ -66,8 +66,11 @@ class LocalHub:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
-                status = hub.accept(form) if self.path == "/hub" else 400
+                moved = {"/moved-for-now": 307, "/moved-for-good": 308}.get(self.path)  # the hub changed its URL
+                status = moved or (hub.accept(form) if self.path == "/hub" else 400)
                 self.send_response(status)
+                if moved:
+                    self.send_header("Location", "/hub")
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
