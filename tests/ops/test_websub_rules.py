@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from syndicate.websub.discovery import Advertised, discover, same_origin, same_url
 from syndicate.websub.plan import (
     CHECK_FLOOR,
     RETRY_FAILED,
@@ -130,3 +131,27 @@ def test_callback_tokens_are_unguessable_and_follow_the_secret() -> None:
     assert callback_token("a", "one") != callback_token("a", "two")
     assert callback_token("a", "one") != callback_token("b", "one")
     assert len(callback_token("a", "one")) == 32
+
+
+def test_discovery_takes_the_link_headers_first_and_hub_and_self_as_a_pair() -> None:
+    """Kills: the document's hub preferred, or the header's hub paired with the document's self."""
+    headers = {"link": '<https://a.example/hub>; rel="hub", </x>; rel="self"'}
+    assert discover(headers, "https://f.example/feed", ["https://b.example/hub"], "https://f.example/y") == \
+        Advertised("https://a.example/hub", "https://f.example/x", "headers")
+    only_hub = {"link": '<https://a.example/hub>; rel="hub"'}
+    assert discover(only_hub, "https://f.example/feed", ["https://b.example/hub"], "https://f.example/y") == \
+        Advertised("https://a.example/hub", None, "headers")  # None: the URL fetched
+    only_self = {"link": '<https://f.example/x>; rel="self"'}
+    assert discover(only_self, "https://f.example/feed", ["https://b.example/hub"], "https://f.example/y") == \
+        Advertised("https://b.example/hub", "https://f.example/y", "document")
+    assert discover({}, "https://f.example/feed", [], "https://f.example/y").hub is None
+
+
+def test_urls_compare_as_rfc_3986_normalizes_them() -> None:
+    assert same_url("HTTP://Example.COM:80", "http://example.com/")
+    assert same_url("https://example.com:443/feed?a=1#top", "https://EXAMPLE.com/feed?a=1")
+    assert not same_url("https://example.com/feed", "https://example.com/Feed")
+    assert not same_url("https://example.com/feed", "https://example.com:8443/feed")
+    assert same_origin("https://hub.example/old?redirect=1", "https://HUB.example:443/hub")
+    assert not same_origin("https://hub.example/hub", "https://evil.example/hub")
+    assert not same_origin("http://hub.example/hub", "https://hub.example/hub")
