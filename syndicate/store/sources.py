@@ -326,6 +326,7 @@ def _fetch_values(
         advertised = discover(result.headers, result.final_url or result.url, feed.hub_urls, feed.self_url)
         values["self_url"] = advertised.topic if advertised.hub else feed.self_url
         values["hub_url"] = advertised.hub
+        pushed = pushed and advertised.hub is not None  # the hub is gone from the feed: it will stop pushing
         values["entries_seen"] = len(feed.entries)
         skip_hours, skip_days = feed.skip_hours, feed.skip_days
         values["skip_hours"] = list(skip_hours)

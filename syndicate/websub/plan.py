@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+from syndicate import redact
 from syndicate.websub.subscriptions import Subscription
 
 LEASE_SECONDS = 10 * 86400  # asked for; the hub decides (it says so when it verifies)
@@ -124,11 +125,13 @@ def shown_state(subscription: Subscription | None, now: datetime) -> str:
 
 def describe(subscription: Subscription | None, now: datetime) -> dict[str, str | None]:
     """A source's subscription as ``status --json`` shows it (no secret, no callback token)."""
-    expires = subscription.expires_at if subscription is not None else None
+    if subscription is None:
+        return {"state": "none", "hub": None, "topic": None, "lease_expires": None, "error": None}
+    expires = subscription.expires_at
     return {
         "state": shown_state(subscription, now),
-        "hub": subscription.hub if subscription is not None else None,
-        "topic": subscription.topic if subscription is not None else None,
+        "hub": redact.scrub(subscription.hub),
+        "topic": redact.scrub(subscription.topic),
         "lease_expires": expires.isoformat() if expires is not None else None,
-        "error": subscription.last_error if subscription is not None else None,
+        "error": redact.scrub(subscription.last_error) if subscription.last_error else None,
     }

@@ -109,10 +109,18 @@ def maintenance_job(holder: Any, default: float = DEFAULT_CHECK) -> float:
         return default
 
 
+# set when a hub verifies or denies a subscription: the WebSub thread plans again at once (a lease
+# just granted may be shorter than the wait it was sleeping)
+_verified = threading.Event()
+
+
 def keep_subscriptions(holder: Any, stop: threading.Event, default: float = DEFAULT_CHECK) -> None:
     """The daemon's WebSub thread: :func:`maintenance_job` until ``stop`` is set, as often as the leases need."""
     while not stop.is_set():
-        stop.wait(maintenance_job(holder, default))
+        _verified.clear()
+        deadline = time.monotonic() + maintenance_job(holder, default)
+        while not stop.is_set() and not _verified.is_set() and time.monotonic() < deadline:
+            _verified.wait(min(0.5, max(deadline - time.monotonic(), 0.0)))
 
 
 def _back_to_polling(ctx: Context, source: str, now: datetime, why: str) -> None:
@@ -265,6 +273,7 @@ class _Callback:
         if mode == "subscribe" and subscription.state in ("requested", "active"):
             lease = _lease(one("hub.lease_seconds"))
             subs.activate(self.ctx.engine, subscription.source, lease, now)
+            _verified.set()
             log.info("websub: %s: subscription verified (lease %ss)", subscription.source, lease,
                      extra={"ev_event": "websub", "ev_source": subscription.source, "ev_lease_seconds": lease})
             return "200 OK", challenge.encode("utf-8")
