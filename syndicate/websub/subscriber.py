@@ -117,10 +117,16 @@ _verified = threading.Event()
 def keep_subscriptions(holder: Any, stop: threading.Event, default: float = DEFAULT_CHECK) -> None:
     """The daemon's WebSub thread: :func:`maintenance_job` until ``stop`` is set, as often as the leases need."""
     while not stop.is_set():
-        _verified.clear()
-        deadline = time.monotonic() + maintenance_job(holder, default)
-        while not stop.is_set() and not _verified.is_set() and time.monotonic() < deadline:
-            _verified.wait(min(0.5, max(deadline - time.monotonic(), 0.0)))
+        wait_for_next_check(stop, maintenance_job(holder, default))
+
+
+def wait_for_next_check(stop: threading.Event, seconds: float) -> None:
+    """Sleep ``seconds``, or less: until ``stop`` is set or a hub verifies a subscription in this process."""
+    deadline = time.monotonic() + seconds
+    while not stop.is_set() and time.monotonic() < deadline:
+        if _verified.wait(min(0.5, max(deadline - time.monotonic(), 0.0))):
+            break
+    _verified.clear()
 
 
 def _back_to_polling(ctx: Context, source: str, now: datetime, why: str) -> None:

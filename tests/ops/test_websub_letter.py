@@ -71,7 +71,8 @@ class World:
         """The next fetch is at most the source's own interval after the last (not the push-time 6 h)."""
         row = self.row()
         assert row.next_due_at is not None and row.last_fetch_at is not None
-        return row.next_due_at <= row.last_fetch_at + timedelta(seconds=INTERVAL + 1)
+        jitter = INTERVAL * self.ctx.config.syndicate.jitter  # a poll adds up to this much
+        return row.next_due_at <= row.last_fetch_at + timedelta(seconds=INTERVAL + jitter + 1)
 
     def on_push_schedule(self) -> bool:
         row = self.row()
