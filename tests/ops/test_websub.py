@@ -59,15 +59,16 @@ class Setup:
         return self.atom_file.read_bytes() if self.atom_file.is_file() else b""
 
 
-@pytest.fixture
-def setup(tmp_path: Path, feed_server: FeedServer, hub: LocalHub) -> Iterator[Setup]:
+def websub_site(tmp_path: Path, feed_server: FeedServer, hub: LocalHub, settings: str = "") -> Iterator[Setup]:
+    """A source whose Atom feed names ``hub``, the callback served for real, a daemon object; ``settings``
+    go into ``[syndicate]``."""
     app = SwappableApp()
     callback = WsgiServer(app)
     topic = feed_server.url("/pushy.atom")
     feed_server.serve("/pushy.atom", atom(topic, hub.url, "First story"), content_type="application/atom+xml")
     config_path = write_config(
         tmp_path,
-        f'allow_private_networks = true\nwebsub_callback = "{callback.url}/websub"\n'
+        f'{settings}allow_private_networks = true\nwebsub_callback = "{callback.url}/websub"\n'
         f'[[source]]\nname = "pushy"\nurl = "{topic}"\n[[output]]\nname = "all"\nformats = ["atom"]\n',
     )
     ctx = Context.open(config_path)
@@ -80,6 +81,11 @@ def setup(tmp_path: Path, feed_server: FeedServer, hub: LocalHub) -> Iterator[Se
     finally:
         callback.close()
         ctx.close()
+
+
+@pytest.fixture
+def setup(tmp_path: Path, feed_server: FeedServer, hub: LocalHub) -> Iterator[Setup]:
+    yield from websub_site(tmp_path, feed_server, hub)
 
 
 def subscribe(s: Setup) -> subs.Subscription:

@@ -24,11 +24,11 @@ from syndicate.store.articles import iter_articles
 from syndicate.store.sources import PUSHED_SAFETY_INTERVAL, SourceRow, get_source
 from syndicate.websub import subscriptions as subs
 from syndicate.websub.plan import renew_at
-from syndicate.websub.subscriber import callback_app, maintain_subscriptions
+from syndicate.websub.subscriber import maintain_subscriptions
 from tests.helpers.cli import run_cli, write_config
 from tests.helpers.feedserver import FeedServer
-from tests.ops.conftest import SwappableApp, WsgiServer, wait_for
-from tests.ops.test_websub import atom
+from tests.ops.conftest import WsgiServer, wait_for
+from tests.ops.test_websub import atom, websub_site
 from tests.ops.websub_hub import LocalHub
 
 INTERVAL = 60.0  # the source's own interval ("1m")
@@ -85,29 +85,10 @@ class World:
         self.daemon.ctx = self.ctx
 
 
-def make_world(tmp_path: Path, feeds: FeedServer, hub: LocalHub) -> Iterator[World]:
-    app = SwappableApp()
-    callback = WsgiServer(app)
-    topic = feeds.url("/pushy.atom")
-    feeds.serve("/pushy.atom", atom(topic, hub.url, "First story"), content_type="application/atom+xml")
-    config_path = write_config(
-        tmp_path,
-        f'interval = "1m"\nallow_private_networks = true\nwebsub_callback = "{callback.url}/websub"\n'
-        f'[[source]]\nname = "pushy"\nurl = "{topic}"\n[[output]]\nname = "all"\nformats = ["atom"]\n',
-    )
-    ctx = Context.open(config_path)
-    daemon = Daemon(ctx, config_path=str(config_path))
-    app.app = callback_app(ctx, daemon)
-    try:
-        yield World(ctx, daemon, callback, topic, hub, feeds, config_path)
-    finally:
-        callback.close()
-        ctx.close()
-
-
 @pytest.fixture
 def world(tmp_path: Path, feed_server: FeedServer, hub: LocalHub) -> Iterator[World]:
-    yield from make_world(tmp_path, feed_server, hub)
+    for s in websub_site(tmp_path, feed_server, hub, settings='interval = "1m"\n'):
+        yield World(s.ctx, s.daemon, s.callback, s.topic, s.hub, feed_server, s.config_path)
 
 
 def subscribed(w: World) -> subs.Subscription:
