@@ -109,8 +109,8 @@ def maintenance_job(holder: Any, default: float = DEFAULT_CHECK) -> float:
         return default
 
 
-# set when a hub verifies or denies a subscription: the WebSub thread plans again at once (a lease
-# just granted may be shorter than the wait it was sleeping)
+# set when a hub verifies a subscription in this process: the WebSub thread plans again at once (the
+# lease just granted may be shorter than the wait it was sleeping)
 _verified = threading.Event()
 
 
