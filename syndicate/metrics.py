@@ -206,7 +206,7 @@ class SyndicateCollector(Collector):
             counts = {state: int(count) for state, count in rows}
         family = GaugeMetricFamily("syndicate_websub_subscriptions", "WebSub subscriptions to sources' hubs",
                                    labels=["state"])
-        for state in ("requested", "active", "unsubscribing", "failed"):
+        for state in ("requested", "active", "unsubscribing", "failed", "denied"):
             family.add_metric([state], float(counts.get(state, 0)))
         yield family
 

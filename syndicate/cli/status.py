@@ -11,7 +11,9 @@ from rich.table import Table
 from syndicate import redact
 from syndicate.pipeline.context import Context
 from syndicate.store.articles import count_articles
-from syndicate.store.sources import all_sources
+from syndicate.store.sources import PUSHED_SAFETY_INTERVAL, all_sources
+from syndicate.websub.plan import describe, pushed_now
+from syndicate.websub.subscriptions import all_subscriptions
 
 
 def _ago(value: datetime | None, now: datetime) -> str:
@@ -29,13 +31,39 @@ def _ago(value: datetime | None, now: datetime) -> str:
     return f"in {text}" if future else f"{text} ago"
 
 
+def _every(seconds: float) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    return f"{seconds:g}s"
+
+
+def _schedule(schedule: dict[str, Any]) -> str:
+    """``push (poll 6h)`` while a hub pushes, else ``poll 1m`` (the source's own interval)."""
+    every = _every(schedule["interval"])
+    return f"push (poll {every})" if schedule["on"] == "push" else f"poll {every}"
+
+
+def _websub(websub: dict[str, Any], now: datetime) -> str:
+    if websub["state"] == "none":
+        return "-"
+    expires = websub["lease_expires"]
+    if websub["state"] == "active" and expires:
+        return f"active, lease ends {_ago(datetime.fromisoformat(expires), now)}"
+    return str(websub["state"])
+
+
 def collect_status(ctx: Context) -> dict[str, Any]:
     rows = all_sources(ctx.engine)
-    configured = {s.name for s in ctx.config.source}
+    configured = {s.name: s for s in ctx.config.source}
+    pushed = all_subscriptions(ctx.engine)
+    now = datetime.now(UTC)
     sources = []
     for name, row in rows.items():
         if name not in configured:
             continue
+        own = ctx.config.interval_for(configured[name])
+        on_push = pushed_now(pushed.get(name), now)  # polled only as a safety net while the hub pushes
         sources.append(
             {
                 "name": name,
@@ -50,6 +78,9 @@ def collect_status(ctx: Context) -> dict[str, Any]:
                 "disabled": row.disabled_reason,
                 "next_due": row.next_due_at.isoformat() if row.next_due_at else None,
                 "entries": row.entries_seen,
+                "websub": describe(pushed.get(name), now),
+                "schedule": {"on": "push" if on_push else "polling",
+                             "interval": max(own, PUSHED_SAFETY_INTERVAL) if on_push else own},
             }
         )
     targets: dict[str, dict[str, int]] = {}
@@ -66,7 +97,7 @@ def print_status(data: dict[str, Any]) -> None:
     now = datetime.now(UTC)
     console = Console()
     table = Table(title=f"sources ({data['articles']} articles stored)", show_lines=False)
-    for column in ("source", "status", "http", "last fetch", "next due", "error"):
+    for column in ("source", "status", "http", "last fetch", "next due", "schedule", "websub", "error"):
         table.add_column(column)
     for s in data["sources"]:
         last = datetime.fromisoformat(s["last_fetch"]) if s["last_fetch"] else None
@@ -80,6 +111,8 @@ def print_status(data: dict[str, Any]) -> None:
             str(s["http_status"] or ""),
             _ago(last, now),
             "disabled" if s["disabled"] else ("now" if nxt is None or nxt <= now else _ago(nxt, now)),
+            _schedule(s["schedule"]),
+            _websub(s["websub"], now),
             error,
         )
     console.print(table)

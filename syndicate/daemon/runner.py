@@ -155,6 +155,7 @@ def run_daemon(
     daemon.acquire()
     daemon.install_signals()
     server = None
+    websub: threading.Thread | None = None
     scheduler = BackgroundScheduler(
         executors={"default": APThreadPool(2)}, job_defaults={"coalesce": True, "max_instances": 1}, timezone=UTC
     )
@@ -169,14 +170,13 @@ def run_daemon(
         scheduler.add_job(daemon.renew_lease, "interval", seconds=LEASE_TTL / 3, id="lease")
         scheduler.add_job(daemon.purge, "interval", hours=1, id="purge")
         if serve:  # ops helper: WebSub subscribe/renew/unsubscribe; the callback is served with the feeds
-            from syndicate.websub.subscriber import maintenance_job
+            from syndicate.websub.subscriber import keep_subscriptions
 
-            # its own thread: a slow hub must never delay the lease renewal or the tick
-            scheduler.add_executor(APThreadPool(1), "websub")
-            scheduler.add_job(
-                maintenance_job, "interval", args=[daemon], seconds=max(daemon.tick_seconds, 2.0), id="websub",
-                executor="websub",
-            )
+            # its own thread: a slow hub must never delay the lease renewal or the tick; it checks
+            # as often as the shortest lease needs
+            websub = threading.Thread(target=keep_subscriptions, args=(daemon, daemon.stop_event,
+                                      max(daemon.tick_seconds, 2.0)), name="websub", daemon=True)
+            websub.start()
         scheduler.start()
         log.info("daemon started: %d sources, tick every %.1fs", len(ctx.config.source), daemon.tick_seconds)
         while not daemon.stop_event.is_set():
@@ -185,6 +185,8 @@ def run_daemon(
                 daemon.wakeup.clear()
                 scheduler.modify_job("tick", next_run_time=datetime.now(UTC))
         scheduler.shutdown(wait=True)  # finishes the pass in hand
+        if websub is not None:
+            websub.join(timeout=10)
         return 0
     finally:
         if scheduler.running:

@@ -242,9 +242,10 @@ def run_scheduler(
 def _keep_subscriptions(scheduler: Scheduler) -> None:
     """Subscribe, renew and unsubscribe (WebSub) while this scheduler is the active one; off the
     tick loop, as a hub can be slow to answer. A standby's callback still verifies and takes pushes."""
-    from syndicate.websub.subscriber import maintenance_job
+    from syndicate.websub.subscriber import maintenance_job, wait_for_next_check
 
     while not scheduler.stop_event.is_set():
+        wait = max(scheduler.tick_seconds, 2.0)
         if scheduler.active:
-            maintenance_job(scheduler)
-        scheduler.stop_event.wait(max(scheduler.tick_seconds, 2.0))
+            wait = maintenance_job(scheduler, wait)  # shorter while a lease is short
+        wait_for_next_check(scheduler.stop_event, wait)

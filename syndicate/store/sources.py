@@ -17,6 +17,7 @@ from syndicate.models import FetchResult, ParsedFeed, SourceState
 from syndicate.pipeline.hints import skip_to_allowed
 from syndicate.store.codec import aware
 from syndicate.store.schema import sources, subscriptions
+from syndicate.websub.discovery import discover
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,8 +322,11 @@ def _fetch_values(
     if feed is not None:
         values["feed_title"] = feed.title
         values["feed_link"] = feed.link
-        values["self_url"] = feed.self_url
-        values["hub_url"] = feed.hub_urls[0] if feed.hub_urls else None
+        # WebSub §4: the Link headers first, the document's links only when they name no hub
+        advertised = discover(result.headers, result.final_url or result.url, feed.hub_urls, feed.self_url)
+        values["self_url"] = advertised.topic if advertised.hub else feed.self_url
+        values["hub_url"] = advertised.hub
+        pushed = pushed and advertised.hub is not None  # the hub is gone from the feed: it will stop pushing
         values["entries_seen"] = len(feed.entries)
         skip_hours, skip_days = feed.skip_hours, feed.skip_days
         values["skip_hours"] = list(skip_hours)

@@ -36,12 +36,14 @@ from syndicate.fetch import build_session, check_url_allowed, guarded, user_agen
 from syndicate.pipeline.context import Context
 from syndicate.store import sources as source_store
 from syndicate.websub import subscriptions as subs
-from syndicate.websub.plan import LEASE_SECONDS, Action, plan_subscriptions
+from syndicate.websub.discovery import links_in_header, same_origin, same_url
+from syndicate.websub.plan import LEASE_SECONDS, Action, check_interval, plan_subscriptions, pushed_now
 from syndicate.websub.signature import verify_signature
 
 log = logging.getLogger("syndicate.websub")
 
 MAX_LEASE = 365 * 86400  # a longer lease from a hub is read as this
+DEFAULT_CHECK = 15.0  # seconds between two checks of the subscriptions (less while a lease is short)
 
 
 # --------------------------------------------------------------------------
@@ -72,13 +74,18 @@ def wanted_subscriptions(ctx: Context) -> dict[str, tuple[str, str]]:
     return wanted
 
 
-def maintain_subscriptions(ctx: Context, *, now: datetime | None = None) -> list[Action]:
-    """Carry out what :func:`~syndicate.websub.plan.plan_subscriptions` says; return the actions taken."""
+def maintain_subscriptions(
+    ctx: Context, *, now: datetime | None = None, check_every: float = DEFAULT_CHECK
+) -> list[Action]:
+    """Carry out what :func:`~syndicate.websub.plan.plan_subscriptions` says; return the actions taken.
+
+    ``check_every``: the seconds until the next call (renewals are planned at least two checks early).
+    """
     now = now or datetime.now(UTC)
     settings = ctx.config.syndicate
     actions = plan_subscriptions(
         wanted_subscriptions(ctx), subs.all_subscriptions(ctx.engine), now,
-        can_unsubscribe=bool(settings.websub_callback),
+        can_unsubscribe=bool(settings.websub_callback), check_every=check_every,
     )
     for action in actions:
         try:
@@ -88,25 +95,64 @@ def maintain_subscriptions(ctx: Context, *, now: datetime | None = None) -> list
     return actions
 
 
-def maintenance_job(daemon: Any) -> None:
-    """The daemon's scheduler job: :func:`maintain_subscriptions` on its current context, never raising."""
+def maintenance_job(holder: Any, default: float = DEFAULT_CHECK) -> float:
+    """One check of the subscriptions on ``holder.ctx`` (the daemon's or scheduler's current context),
+    never raising; returns the seconds until the next check: ``default``, or less while a lease is
+    short (:func:`~syndicate.websub.plan.check_interval`)."""
     try:
-        maintain_subscriptions(daemon.ctx)
+        engine = holder.ctx.engine
+        check_every = check_interval(subs.all_subscriptions(engine).values(), default)
+        maintain_subscriptions(holder.ctx, check_every=check_every)
+        return check_interval(subs.all_subscriptions(engine).values(), default)
     except Exception:
         log.exception("websub: maintaining subscriptions failed")
+        return default
+
+
+# set when a hub verifies a subscription in this process: the WebSub thread plans again at once (the
+# lease just granted may be shorter than the wait it was sleeping)
+_verified = threading.Event()
+
+
+def keep_subscriptions(holder: Any, stop: threading.Event, default: float = DEFAULT_CHECK) -> None:
+    """The daemon's WebSub thread: :func:`maintenance_job` until ``stop`` is set, as often as the leases need."""
+    while not stop.is_set():
+        wait_for_next_check(stop, maintenance_job(holder, default))
+
+
+def wait_for_next_check(stop: threading.Event, seconds: float) -> None:
+    """Sleep ``seconds``, or less: until ``stop`` is set or a hub verifies a subscription in this process."""
+    deadline = time.monotonic() + seconds
+    while not stop.is_set() and time.monotonic() < deadline:
+        if _verified.wait(min(0.5, max(deadline - time.monotonic(), 0.0))):
+            break
+    _verified.clear()
+
+
+def _back_to_polling(ctx: Context, source: str, now: datetime, why: str) -> None:
+    """A subscription stopped being active: the source goes back on its own polling schedule at once."""
+    due = subs.back_to_own_schedule(ctx.engine, ctx.config, source, now)
+    log.warning("websub: %s: no longer pushed (%s); polled on its own schedule again%s", source, why,
+                f", next {due.isoformat(timespec='seconds')}" if due else "",
+                extra={"ev_event": "websub", "ev_source": source, "ev_action": "polling"})
 
 
 def _carry_out(ctx: Context, action: Action, now: datetime) -> None:
     engine, settings = ctx.engine, ctx.config.syndicate
+    current = subs.get(engine, action.source)
+    was_pushed = pushed_now(current, now)
     if action.kind == "forget":
         subs.remove(engine, action.source)
         log.info("websub: %s: forgot the subscription (%s)", action.source, action.why)
+        if was_pushed:
+            _back_to_polling(ctx, action.source, now, action.why)
         return
-    current = subs.get(engine, action.source)
     if action.kind == "unsubscribe":
         if current is None:  # forgotten meanwhile (the hub confirmed an earlier request)
             return
         subs.set_state(engine, action.source, "unsubscribing", now)
+        if was_pushed:
+            _back_to_polling(ctx, action.source, now, action.why)
         error = hub_request(settings, "unsubscribe", current)
         if error:  # the lease runs out by itself; our callback answers 410 to later pushes
             subs.remove(engine, action.source)
@@ -116,7 +162,7 @@ def _carry_out(ctx: Context, action: Action, now: datetime) -> None:
         return
     keep = current is not None and not action.fresh_secret
     secret = current.secret if keep and current is not None else subs.new_secret()
-    renewing = keep and current is not None and current.state == "active"
+    renewing = keep and was_pushed  # an expired lease is subscribed afresh (same secret and callback)
     subscription = subs.Subscription(
         source=action.source,
         hub=action.hub,
@@ -129,11 +175,15 @@ def _carry_out(ctx: Context, action: Action, now: datetime) -> None:
         last_error=None,
     )
     subs.save(engine, subscription)  # before the request: a hub may verify before it answers
+    if current is not None and current.state == "active" and not renewing:  # expired, or a new hub or topic
+        _back_to_polling(ctx, action.source, now, action.why)
     error = hub_request(settings, "subscribe", subscription)
     if error:
         subs.set_state(engine, action.source, "failed", now, error=error)
         log.warning("websub: %s: subscription refused by %s: %s", action.source, action.hub, error,
                     extra={"ev_event": "websub", "ev_source": action.source, "ev_error": error})
+        if renewing:
+            _back_to_polling(ctx, action.source, now, "renewal refused")
     else:
         log.info("websub: %s: asked %s to %s (%s)", action.source, action.hub,
                  "renew" if renewing else "subscribe", action.why,
@@ -218,15 +268,18 @@ class _Callback:
             return "404 Not Found", b"no such subscription\n"
         now = datetime.now(UTC)
         if mode == "denied":
-            reason = one("hub.reason") or "denied by the hub"
-            subs.set_state(self.ctx.engine, subscription.source, "failed", now, error=redact.scrub(reason)[:300])
+            reason = redact.scrub(one("hub.reason") or "denied by the hub")[:300]
+            subs.set_state(self.ctx.engine, subscription.source, "denied", now, error=reason)
             log.warning("websub: %s: the hub denied the subscription: %s", subscription.source, reason)
+            if subscription.state == "active":
+                _back_to_polling(self.ctx, subscription.source, now, "denied by the hub")
             return "200 OK", b"ok\n"
         if not challenge:
             return "400 Bad Request", b"hub.challenge is missing\n"
         if mode == "subscribe" and subscription.state in ("requested", "active"):
             lease = _lease(one("hub.lease_seconds"))
             subs.activate(self.ctx.engine, subscription.source, lease, now)
+            _verified.set()
             log.info("websub: %s: subscription verified (lease %ss)", subscription.source, lease,
                      extra={"ev_event": "websub", "ev_source": subscription.source, "ev_lease_seconds": lease})
             return "200 OK", challenge.encode("utf-8")
@@ -249,20 +302,43 @@ class _Callback:
         if length > limit:
             return "413 Content Too Large", b"too large\n"
         body = environ["wsgi.input"].read(length) if length else b""
-        if not verify_signature(environ.get("HTTP_X_HUB_SIGNATURE"), body, subscription.secret):
-            # WebSub §8: a bad or missing signature is acknowledged (2xx) but the content is ignored
-            log.warning("websub: %s: ignored a push with a missing or wrong X-Hub-Signature", subscription.source,
-                        extra={"ev_event": "push", "ev_source": subscription.source, "ev_status": "bad-signature"})
+        fields = {"ev_event": "push", "ev_source": subscription.source}
+        signature = environ.get("HTTP_X_HUB_SIGNATURE")
+        if not signature:  # we gave a secret, so the hub must sign (§8): refused (websub.rocks 302)
+            log.warning("websub: %s: refused a push without X-Hub-Signature", subscription.source,
+                        extra={**fields, "ev_status": "no-signature"})
+            return "400 Bad Request", b"X-Hub-Signature is missing\n"
+        if not verify_signature(signature, body, subscription.secret):
+            # WebSub §8: a wrong signature is acknowledged (2xx, no hint for brute force) but ignored
+            log.warning("websub: %s: ignored a push with a wrong X-Hub-Signature", subscription.source,
+                        extra={**fields, "ev_status": "bad-signature"})
             return "202 Accepted", b"ignored\n"
         if subscription.state == "unsubscribing":
             return "202 Accepted", b"ignored\n"
+        link = environ.get("HTTP_LINK") or ""
+        wrong = _names_another(subscription, link)
+        if wrong:
+            log.warning("websub: %s: refused a signed push for another %s", subscription.source, wrong,
+                        extra={**fields, "ev_status": "wrong-topic", "ev_error": wrong})
+            return "400 Bad Request", f"this callback is for another {wrong}\n".encode()
+        if not body.strip():  # a thin ping (§7 leaves the body to the hub): fetch the topic now
+            self._poll_now(subscription.source)
+            log.info("websub: %s: thin ping; fetching the feed now", subscription.source,
+                     extra={**fields, "ev_status": "thin"})
+            return "202 Accepted", b"accepted\n"
         headers = {"content-type": environ.get("CONTENT_TYPE") or ""}
-        link = environ.get("HTTP_LINK")
         if link:
             headers["link"] = link
         received = time.monotonic()
         self._pool.submit(self._process, subscription, body, headers, received)
         return "202 Accepted", b"accepted\n"
+
+    def _poll_now(self, source: str) -> None:
+        """Make the source due now and wake the scheduler: its next tick fetches it (conditional GET)."""
+        subs.poll_now(self.ctx.engine, source, datetime.now(UTC))
+        wakeup = getattr(self.daemon, "wakeup", None)
+        if wakeup is not None:
+            wakeup.set()
 
     def _process(self, subscription: subs.Subscription, body: bytes, headers: dict[str, str], received: float) -> None:
         try:
@@ -271,6 +347,17 @@ class _Callback:
                              received=received)
         except Exception:
             log.exception("websub: %s: processing a push failed", subscription.source)
+
+
+def _names_another(subscription: subs.Subscription, link: str) -> str | None:
+    """"topic" or "hub" when a push's ``Link`` header names another topic (``rel="self"``) or a hub
+    elsewhere than the one subscribed at (a hub on its own host may have moved by a redirect)."""
+    hubs, selves = links_in_header(link, subscription.topic)
+    if selves and not any(same_url(url, subscription.topic) for url in selves):
+        return "topic"
+    if hubs and not any(same_origin(url, subscription.hub) for url in hubs):
+        return "hub"
+    return None
 
 
 def _lease(text: str) -> int | None:

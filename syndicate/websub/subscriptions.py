@@ -2,7 +2,12 @@
 
 States: ``requested`` (asked the hub, waiting for its verification GET),
 ``active`` (verified; ``expires_at`` is when the lease ends), ``unsubscribing``
-(asked the hub to stop), ``failed`` (the hub refused or denied; ``last_error`` says why).
+(asked the hub to stop), ``failed`` (the hub refused the request) and ``denied``
+(the hub denied it, WebSub §5.2); ``last_error`` says why.
+
+While a subscription is active the source is polled only as a slow safety net
+(:data:`syndicate.store.sources.PUSHED_SAFETY_INTERVAL`); :func:`back_to_own_schedule`
+undoes that the moment it stops being active.
 
 The callback URL ends in a token derived from the subscription's random secret,
 so it cannot be guessed and changes whenever the secret does.
@@ -17,6 +22,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, delete, insert, select, update
 
+from syndicate.config import Config
+from syndicate.errors import SyndicateError
 from syndicate.store.codec import aware
 from syndicate.store.schema import sources, subscriptions
 
@@ -138,3 +145,35 @@ def activate(engine: Engine, source: str, lease_seconds: int | None, now: dateti
 def remove(engine: Engine, source: str) -> None:
     with engine.begin() as conn:
         conn.execute(delete(subscriptions).where(subscriptions.c.source == source))
+
+
+def back_to_own_schedule(engine: Engine, config: Config, source: str, now: datetime) -> datetime | None:
+    """The source's subscription stopped being active: poll it on its own interval again, at once.
+
+    Its next fetch moves from the push-time safety net back to the last fetch plus its own
+    interval (so "now", when that has passed: pushes may have been lost meanwhile). A source
+    in error backoff keeps its backoff. Returns the new due time (None: nothing changed).
+    """
+    try:
+        interval = config.interval_for(config.source_by_name(source))
+    except SyndicateError:  # removed from the configuration: nothing to poll
+        return None
+    with engine.begin() as conn:
+        row = conn.execute(
+            select(sources.c.next_due_at, sources.c.last_fetch_at, sources.c.consecutive_failures)
+            .where(sources.c.name == source)
+        ).first()
+        if row is None or row.consecutive_failures:
+            return None
+        last, due = aware(row.last_fetch_at), aware(row.next_due_at)
+        own = max(last + timedelta(seconds=interval), now) if last is not None else now
+        if due is not None and due <= own:
+            return None
+        conn.execute(update(sources).where(sources.c.name == source).values(next_due_at=own))
+    return own
+
+
+def poll_now(engine: Engine, source: str, now: datetime) -> None:
+    """Make the source due at once (a thin ping: the hub says the topic changed, without the content)."""
+    with engine.begin() as conn:
+        conn.execute(update(sources).where(sources.c.name == source).values(next_due_at=now))

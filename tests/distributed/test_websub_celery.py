@@ -98,6 +98,13 @@ formats = ["atom"]
         assert b"Forged story" not in output()
         assert len(feed_server.requests) == fetches  # the pushed bytes were used, the feed not fetched again
         assert len([r for r in hub.requests if r["hub.mode"] == "subscribe"]) == 1
+
+        # a thin ping (signed, empty): the scheduler's next tick has a worker fetch the feed (conditional GET)
+        feed_server.serve("/pushy.atom", atom(topic, hub.url, "First story", "Thin story"),
+                          content_type="application/atom+xml")
+        assert hub.push(topic, b"", content_type="text/plain") == [202]
+        wait_for(lambda: b"Thin story" in output(), timeout=60, what="the thin ping's story in all.atom")
+        assert feed_server.requests_to("/pushy.atom")[-1].headers.get("if-none-match")
     finally:
         for process in processes:
             kill(process, signal.SIGTERM)

@@ -59,15 +59,16 @@ class Setup:
         return self.atom_file.read_bytes() if self.atom_file.is_file() else b""
 
 
-@pytest.fixture
-def setup(tmp_path: Path, feed_server: FeedServer, hub: LocalHub) -> Iterator[Setup]:
+def websub_site(tmp_path: Path, feed_server: FeedServer, hub: LocalHub, settings: str = "") -> Iterator[Setup]:
+    """A source whose Atom feed names ``hub``, the callback served for real, a daemon object; ``settings``
+    go into ``[syndicate]``."""
     app = SwappableApp()
     callback = WsgiServer(app)
     topic = feed_server.url("/pushy.atom")
     feed_server.serve("/pushy.atom", atom(topic, hub.url, "First story"), content_type="application/atom+xml")
     config_path = write_config(
         tmp_path,
-        f'allow_private_networks = true\nwebsub_callback = "{callback.url}/websub"\n'
+        f'{settings}allow_private_networks = true\nwebsub_callback = "{callback.url}/websub"\n'
         f'[[source]]\nname = "pushy"\nurl = "{topic}"\n[[output]]\nname = "all"\nformats = ["atom"]\n',
     )
     ctx = Context.open(config_path)
@@ -80,6 +81,11 @@ def setup(tmp_path: Path, feed_server: FeedServer, hub: LocalHub) -> Iterator[Se
     finally:
         callback.close()
         ctx.close()
+
+
+@pytest.fixture
+def setup(tmp_path: Path, feed_server: FeedServer, hub: LocalHub) -> Iterator[Setup]:
+    yield from websub_site(tmp_path, feed_server, hub)
 
 
 def subscribe(s: Setup) -> subs.Subscription:
@@ -123,7 +129,8 @@ def test_push_with_bad_or_missing_signature_is_acknowledged_and_ignored(setup: S
     s = setup
     subscribe(s)
     assert s.hub.push(s.topic, atom(s.topic, s.hub.url, "Forged story"), forge=True) == [202]
-    assert s.hub.push(s.topic, atom(s.topic, s.hub.url, "Unsigned story"), sign=False) == [202]
+    # websub.rocks 302: we subscribed with a secret, so an unsigned push is refused (4xx)
+    assert s.hub.push(s.topic, atom(s.topic, s.hub.url, "Unsigned story"), sign=False) == [400]
     assert s.hub.push(s.topic, atom(s.topic, s.hub.url, "Genuine story"), method="sha512") == [202]
     assert wait_for(lambda: b"Genuine story" in s.output(), 20)
     assert b"Forged story" not in s.output() and b"Unsigned story" not in s.output()
@@ -154,7 +161,7 @@ def test_callback_refuses_unknown_topics_and_tokens(setup: Setup) -> None:
                           timeout=10)
     assert denied.status_code == 200
     after = subs.get(s.ctx.engine, "pushy")
-    assert after is not None and after.state == "failed" and after.last_error == "quota exceeded"
+    assert after is not None and after.state == "denied" and after.last_error == "quota exceeded"
 
 
 def test_lease_is_renewed_before_it_ends_and_polling_slows_down(setup: Setup) -> None:

@@ -8,7 +8,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from syndicate.websub.plan import RETRY_FAILED, VERIFY_TIMEOUT, plan_subscriptions, renew_at
+from syndicate.websub.discovery import Advertised, discover, same_origin, same_url
+from syndicate.websub.plan import (
+    CHECK_FLOOR,
+    RETRY_FAILED,
+    VERIFY_TIMEOUT,
+    check_interval,
+    expired,
+    plan_subscriptions,
+    pushed_now,
+    renew_at,
+)
 from syndicate.websub.signature import sign, verify_signature
 from syndicate.websub.subscriptions import Subscription, callback_token
 
@@ -51,9 +61,9 @@ def test_a_new_source_with_a_hub_is_subscribed_with_a_fresh_secret() -> None:
     assert kinds(plan_subscriptions(WANTED, {}, NOW)) == [("subscribe", "new", True)]
 
 
-def test_an_active_lease_is_renewed_a_tenth_before_it_ends_and_only_once() -> None:
+def test_an_active_lease_is_renewed_at_85_percent_and_only_once() -> None:
     current = sub()
-    assert renew_at(current) == NOW + timedelta(seconds=86400 * 0.9)
+    assert renew_at(current) == NOW + timedelta(seconds=86400 * 0.85)
     assert plan_subscriptions(WANTED, {"a": current}, NOW + timedelta(hours=20)) == []
     due = NOW + timedelta(hours=22)
     assert kinds(plan_subscriptions(WANTED, {"a": current}, due)) == [("subscribe", "renewal", False)]
@@ -63,9 +73,32 @@ def test_an_active_lease_is_renewed_a_tenth_before_it_ends_and_only_once() -> No
         ("subscribe", "renewal", False)]
 
 
-def test_short_leases_renew_at_half_and_long_ones_at_least_five_minutes_early() -> None:
-    assert renew_at(sub(lease=60)) == NOW + timedelta(seconds=30)
-    assert renew_at(sub(lease=1200)) == NOW + timedelta(seconds=900)
+def test_renewal_comes_at_85_percent_of_the_lease_and_never_less_than_two_checks_early() -> None:
+    """Kills: renewing a fixed margin before expiry (15 s before a 20 s lease is 25 %, and with a
+    15 s check the renewal came after the lease), or checking at a fixed 15 s whatever the lease."""
+    assert renew_at(sub(lease=60)) == NOW + timedelta(seconds=51)
+    assert renew_at(sub(lease=1200)) == NOW + timedelta(seconds=1020)
+    assert renew_at(sub(lease=60), check_every=10) == NOW + timedelta(seconds=40)  # two checks early
+    assert renew_at(sub(lease=10), check_every=10) == NOW + timedelta(seconds=5)  # half the lease at most
+    assert check_interval([sub(lease=864000)], 15.0) == 15.0
+    assert check_interval([sub(lease=20), sub(lease=864000)], 15.0) == 1.0  # a twentieth of the shortest
+    assert check_interval([sub(lease=2)], 15.0) == CHECK_FLOOR
+    assert check_interval([sub("requested", lease=20)], 15.0) == 15.0  # only active leases count
+    for lease in (4, 20, 60, 3600, 864000):
+        every = check_interval([sub(lease=lease)], 15.0)
+        assert (NOW + timedelta(seconds=lease) - renew_at(sub(lease=lease), every)).total_seconds() >= 2 * every
+
+
+def test_an_expired_lease_is_subscribed_afresh_and_a_denied_one_retried_later() -> None:
+    current = sub(lease=60)
+    assert kinds(plan_subscriptions(WANTED, {"a": current}, NOW + timedelta(seconds=60))) == [
+        ("subscribe", "lease expired", False)]
+    assert expired(current, NOW + timedelta(seconds=60)) and not pushed_now(current, NOW + timedelta(seconds=60))
+    assert pushed_now(current, NOW + timedelta(seconds=59)) and not pushed_now(None, NOW)
+    denied = sub("denied", expires=NOW)
+    assert plan_subscriptions(WANTED, {"a": denied}, NOW + timedelta(seconds=60)) == []
+    assert kinds(plan_subscriptions(WANTED, {"a": denied}, NOW + timedelta(seconds=RETRY_FAILED + 1))) == [
+        ("subscribe", "retry", False)]
 
 
 def test_a_changed_hub_or_topic_means_a_new_subscription_and_secret() -> None:
@@ -98,3 +131,27 @@ def test_callback_tokens_are_unguessable_and_follow_the_secret() -> None:
     assert callback_token("a", "one") != callback_token("a", "two")
     assert callback_token("a", "one") != callback_token("b", "one")
     assert len(callback_token("a", "one")) == 32
+
+
+def test_discovery_takes_the_link_headers_first_and_hub_and_self_as_a_pair() -> None:
+    """Kills: the document's hub preferred, or the header's hub paired with the document's self."""
+    headers = {"link": '<https://a.example/hub>; rel="hub", </x>; rel="self"'}
+    assert discover(headers, "https://f.example/feed", ["https://b.example/hub"], "https://f.example/y") == \
+        Advertised("https://a.example/hub", "https://f.example/x", "headers")
+    only_hub = {"link": '<https://a.example/hub>; rel="hub"'}
+    assert discover(only_hub, "https://f.example/feed", ["https://b.example/hub"], "https://f.example/y") == \
+        Advertised("https://a.example/hub", None, "headers")  # None: the URL fetched
+    only_self = {"link": '<https://f.example/x>; rel="self"'}
+    assert discover(only_self, "https://f.example/feed", ["https://b.example/hub"], "https://f.example/y") == \
+        Advertised("https://b.example/hub", "https://f.example/y", "document")
+    assert discover({}, "https://f.example/feed", [], "https://f.example/y").hub is None
+
+
+def test_urls_compare_as_rfc_3986_normalizes_them() -> None:
+    assert same_url("HTTP://Example.COM:80", "http://example.com/")
+    assert same_url("https://example.com:443/feed?a=1#top", "https://EXAMPLE.com/feed?a=1")
+    assert not same_url("https://example.com/feed", "https://example.com/Feed")
+    assert not same_url("https://example.com/feed", "https://example.com:8443/feed")
+    assert same_origin("https://hub.example/old?redirect=1", "https://HUB.example:443/hub")
+    assert not same_origin("https://hub.example/hub", "https://evil.example/hub")
+    assert not same_origin("http://hub.example/hub", "https://hub.example/hub")
