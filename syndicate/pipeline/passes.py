@@ -182,13 +182,16 @@ def _ingest_sources(
     summary: PassSummary,
     progress: ProgressCallback | None,
     should_stop: Callable[[], bool] | None = None,
+    *,
+    process_pool: bool = True,
 ) -> None:
+    """Fetch, process and record ``names``; ``process_pool=False`` processes on this thread."""
     config = ctx.config
     by_name = {s.name: s for s in config.source}
     fetcher = Fetcher(config.syndicate)
     try:
         with ThreadPoolExecutor(max_workers=config.syndicate.fetch_workers, thread_name_prefix="fetch") as fetch_pool:
-            with _process_executor(config, len(names)) as process_pool:
+            with _process_executor(config, len(names) if process_pool else 0) as process_pool_:
                 fetches: dict[Future[FetchResult], SourceConfig] = {}
                 pending: set[Future[Any]] = set()
                 # a window of sources in flight (fetched bodies waiting for a worker included): memory stays flat
@@ -228,8 +231,8 @@ def _ingest_sources(
                                 result: FetchResult = future.result()
                                 job = process_job(ctx, source, result)
                                 if job is not None:
-                                    processed = _submit(process_pool.get(), job)
-                                    processing[processed] = (source, result, job, process_pool.generation)
+                                    processed = _submit(process_pool_.get(), job)
+                                    processing[processed] = (source, result, job, process_pool_.generation)
                                     pending.add(processed)
                                 else:
                                     if not quiet:
@@ -237,7 +240,7 @@ def _ingest_sources(
                                     quiet.append((source, result))
                             else:
                                 source, result, job, generation = processing.pop(future)  # type: ignore[arg-type]
-                                outcome = _outcome(future, job, process_pool, generation)
+                                outcome = _outcome(future, job, process_pool_, generation)
                                 _finish(ctx, source, result, outcome, summary, progress)
                         if len(quiet) >= _RECORD_BATCH or (quiet and time.monotonic() - quiet_since >= _RECORD_WAIT):
                             _finish_quiet(ctx, quiet, summary, progress)
@@ -246,6 +249,28 @@ def _ingest_sources(
                     _finish_quiet(ctx, quiet, summary, progress)
     finally:
         fetcher.close()
+
+
+class _Collected(PassSummary):
+    """A PassSummary that also keeps each source's outcome (what a worker sends back)."""
+
+    def __init__(self) -> None:
+        super().__init__(started_at=datetime.now(UTC))
+        self.outcomes: list[SourceOutcome] = []
+
+    def add_source(self, done: SourceOutcome) -> None:
+        super().add_source(done)
+        self.outcomes.append(done)
+
+
+def run_sources(ctx: Context, names: list[str]) -> list[SourceOutcome]:
+    """Stages 1–3 for a batch of configured sources, as a local pass runs them (fetches on threads,
+    304s recorded together), processing on this thread: the Celery executor's unit of work."""
+    collected = _Collected()
+    if names:
+        rows = source_store.sources_named(ctx.engine, names)
+        _ingest_sources(ctx, names, rows, collected, None, process_pool=False)
+    return collected.outcomes
 
 
 def _in_flight_window(config: Config) -> int:

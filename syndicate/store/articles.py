@@ -298,8 +298,10 @@ def _lock_keys(conn: Connection, entries: Sequence[NormalizedEntry]) -> None:
     locks = sorted(
         {int.from_bytes(hashlib.blake2b(k.encode(), digest_size=8).digest(), "big", signed=True) for k in keys}
     )
-    for lock in locks:
-        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (lock,))
+    # one statement for all of them, taken in the array's (sorted) order
+    conn.exec_driver_sql(
+        "SELECT count(pg_advisory_xact_lock(t.k)) FROM unnest(%s::bigint[]) WITH ORDINALITY AS t(k, n)", (locks,)
+    )
 
 
 def _ingest_one(

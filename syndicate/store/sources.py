@@ -129,6 +129,16 @@ def all_sources(engine: Engine) -> dict[str, SourceRow]:
         return {r.name: r for r in map(_row, conn.execute(select(sources).order_by(sources.c.name)))}
 
 
+def sources_named(engine: Engine, names: Sequence[str]) -> dict[str, SourceRow]:
+    """The stored rows of these sources (those that have one)."""
+    found: dict[str, SourceRow] = {}
+    with engine.connect() as conn:
+        for at in range(0, len(names), _IN_CHUNK):
+            chunk = list(names[at : at + _IN_CHUNK])
+            found.update((r.name, r) for r in map(_row, conn.execute(select(sources).where(sources.c.name.in_(chunk)))))
+    return found
+
+
 def get_source(engine: Engine, name: str) -> SourceRow | None:
     with engine.connect() as conn:
         found = conn.execute(select(sources).where(sources.c.name == name)).first()
