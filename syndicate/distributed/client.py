@@ -55,11 +55,16 @@ def batch_key(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else f"{names[0]}..{names[-1]}"
 
 
-def enqueue_sources(names: list[str], *, want_result: bool = True) -> AsyncResult:
-    """One ``sources`` task: fetch, process and record these sources; its result is their SourceOutcomes."""
+def enqueue_sources(names: list[str], *, sent_at: datetime | None = None, want_result: bool = True) -> AsyncResult:
+    """One ``sources`` task: fetch, process and record these sources; its result is their SourceOutcomes.
+
+    ``sent_at``: when this batch was first sent (now, unless it is sent again); a try finds what
+    earlier tries of the batch recorded since then (:func:`syndicate.pipeline.passes.run_sources`).
+    """
     from syndicate.distributed import tasks
 
-    return tasks.sources.si(names).apply_async(ignore_result=not want_result)
+    first_sent = (sent_at or datetime.now(UTC)).isoformat()
+    return tasks.sources.si(names, first_sent).apply_async(ignore_result=not want_result)
 
 
 def enqueue_source(name: str) -> AsyncResult:
@@ -228,8 +233,9 @@ def run_pass_on_workers(
                 progress(outcome.report)
 
     stall = resend_after(config)
-    wait_all(app, {key: enqueue_sources(batch) for key, batch in groups.items()}, sources_done,
-             resend=lambda key: enqueue_sources(groups[key]), stall=stall)
+    sent_at = datetime.now(UTC)
+    wait_all(app, {key: enqueue_sources(batch, sent_at=sent_at) for key, batch in groups.items()}, sources_done,
+             resend=lambda key: enqueue_sources(groups[key], sent_at=sent_at), stall=stall)
     order = {name: index for index, name in enumerate(names)}
     summary.sources.sort(key=lambda report: order.get(report.name, len(order)))
 

@@ -63,12 +63,16 @@ def _unknown_source(name: str) -> FetchResult:
 
 
 @app.task(name=f"{TASK_PREFIX}sources")
-def sources(names: list[str]) -> list[dict[str, Any]]:
-    """Fetch, process and record a batch of sources, as a local pass does; one outcome per name, in order."""
+def sources(names: list[str], sent_at: str | None = None) -> list[dict[str, Any]]:
+    """Fetch, process and record a batch of sources, as a local pass does; one outcome per name, in order.
+
+    ``sent_at`` (ISO 8601): when the batch was first sent; see :func:`passes.run_sources`.
+    """
     rt = runtime()
     configured = {s.name for s in rt.ctx.config.source}
     known = [name for name in dict.fromkeys(names) if name in configured]
-    outcomes = {o.report.name: o for o in run_sources(rt.ctx, known)}
+    since = datetime.fromisoformat(sent_at) if sent_at else None
+    outcomes = {o.report.name: o for o in run_sources(rt.ctx, known, sent_at=since)}
     for name in names:
         if name not in outcomes:  # not in this worker's configuration
             error = _unknown_source(name).error

@@ -263,14 +263,45 @@ class _Collected(PassSummary):
         self.outcomes.append(done)
 
 
-def run_sources(ctx: Context, names: list[str]) -> list[SourceOutcome]:
+def run_sources(ctx: Context, names: list[str], *, sent_at: datetime | None = None) -> list[SourceOutcome]:
     """Stages 1–3 for a batch of configured sources, as a local pass runs them (fetches on threads,
-    304s recorded together), processing on this thread: the Celery executor's unit of work."""
+    304s recorded together), processing on this thread: the Celery executor's unit of work.
+
+    ``sent_at`` is when the batch was first sent. A source whose fetch was recorded since then
+    was done by an earlier try of this batch (its worker died before acknowledging it): it is
+    reported from what that try stored, not fetched again (a 304 would count its entries as
+    unchanged), so a pass reports the same numbers whether or not a worker died.
+    """
     collected = _Collected()
-    if names:
-        rows = source_store.sources_named(ctx.engine, names)
-        _ingest_sources(ctx, names, rows, collected, None, process_pool=False)
+    if not names:
+        return collected.outcomes
+    rows = source_store.sources_named(ctx.engine, names)
+    since = sent_at or datetime.max.replace(tzinfo=UTC)
+    earlier = [row for row in rows.values() if row.last_fetch_at is not None and row.last_fetch_at >= since]
+    done = {row.name for row in earlier}
+    todo = [name for name in names if name not in done]
+    if todo:
+        _ingest_sources(ctx, todo, rows, collected, None, process_pool=False)
+    for row in earlier:
+        collected.add_source(recorded_outcome(ctx, row, since=since))
     return collected.outcomes
+
+
+def recorded_outcome(ctx: Context, row: source_store.SourceRow, *, since: datetime) -> SourceOutcome:
+    """The outcome an earlier try recorded for a source: its fetch's status, the copies it wrote since ``since``."""
+    report = SourceReport(name=row.name, status=row.last_status or "ok", http_status=row.http_status,
+                          error=row.last_error)
+    done = SourceOutcome(report=report)
+    if report.status != "ok":
+        return done
+    for article_id, outcome in article_store.copies_written_since(ctx.engine, row.name, since):
+        if outcome in ("new", "updated"):
+            done.changed_ids.append(article_id)
+            done.new += outcome == "new"
+            done.updated += outcome == "updated"
+    report.new, report.updated = done.new, done.updated
+    done.unchanged = max(0, row.entries_seen - done.new - done.updated)
+    return done
 
 
 def _in_flight_window(config: Config) -> int:

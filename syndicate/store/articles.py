@@ -69,6 +69,15 @@ def known_hashes(engine: Engine, source: str, *, redo_after: datetime | None = N
         }
 
 
+def copies_written_since(engine: Engine, source: str, since: datetime) -> list[tuple[str, str | None]]:
+    """``(article_id, outcome)`` of a source's copies written at or after ``since`` (by an earlier try)."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(copies.c.article_id, copies.c.outcome, copies.c.seen_at).where(copies.c.source == source)
+        )
+        return [(r.article_id, r.outcome) for r in rows if _redone(r.seen_at, since)]
+
+
 def _redone(seen_at: datetime | None, redo_after: datetime | None) -> bool:
     """True when a copy was written after ``redo_after``: by an earlier try of the same fetch's ingest."""
     if redo_after is None or seen_at is None:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.distributed.receiver import WebhookReceiver
-from tests.distributed.services import create_database, reserve_redis_db, wordpress
+from tests.distributed.services import create_database, reserve_rabbitmq_vhost, reserve_redis_db, wordpress
 
 
 @pytest.fixture
@@ -32,6 +32,19 @@ def redis_url() -> Iterator[str]:
     reserved = reserve_redis_db()
     if reserved is None:
         pytest.skip("Redis is not reachable on 127.0.0.1:6379 (or has no free database); skipping")
+    url, release = reserved
+    try:
+        yield url
+    finally:
+        release()
+
+
+@pytest.fixture
+def amqp_url() -> Iterator[str]:
+    """A RabbitMQ vhost of this test's own (its queues and its workers' remote control)."""
+    reserved = reserve_rabbitmq_vhost()
+    if reserved is None:
+        pytest.skip("RabbitMQ is not reachable on 127.0.0.1:5672 (or rabbitmqctl is missing); skipping")
     url, release = reserved
     try:
         yield url
