@@ -4,7 +4,8 @@ a broker), on one feed farm, in one run: wall and CPU of every process of each m
     .venv/bin/python bench/distributed_bench.py [--feeds 300] [--entries 20] [--workers 2] [--rounds 3]
                                                 [--broker amqp|redis] [--kill-after SECONDS]
 
-The farm is bench/feedfarm.py (a copy of the shared tool) in a subprocess. Each round runs the
+The farm is bench/feedfarm.py (a copy of the shared tool) in a subprocess, or with ``--farm tests``
+the scale-out tests' farm (tests/distributed/farm.py: small RSS items, in this process). Each round runs the
 two modes one after the other (alternating which goes first), each into an empty database:
 
 * ``local``  — ``syndicate sync --json`` with ``executor = "local"`` on SQLite: its CPU is the
@@ -46,6 +47,7 @@ sys.path.insert(0, str(HERE))
 
 from run import CLK_TCK, FarmProcess, TreeSampler, precompile_project, settle  # noqa: E402
 
+from tests.distributed.farm import FeedFarm  # noqa: E402
 from tests.distributed.services import (  # noqa: E402
     create_database,
     env,
@@ -70,7 +72,7 @@ class PassCost:
     note: str = ""
 
 
-def write_config(directory: Path, farm: FarmProcess, database: str, broker: str | None) -> Path:
+def write_config(directory: Path, farm: Any, database: str, broker: str | None) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     executor = f'executor = "celery"\nbroker = "{broker}"\n' if broker else ""
     lines = [
@@ -170,7 +172,7 @@ def stored_articles(config: Path) -> dict[str, Any]:
     return {a["id"]: a for a in (json.loads(line) for line in listed.stdout.splitlines() if line.strip())}
 
 
-def run_local(farm: FarmProcess, base: Path) -> tuple[PassCost, dict[str, Any]]:
+def run_local(farm: Any, base: Path) -> tuple[PassCost, dict[str, Any]]:
     config = write_config(base, farm, f"sqlite:///{base / 'syndicate.db'}", None)
     settle()
     wall, cpu, _out, err, code = timed_sync(config)
@@ -190,7 +192,7 @@ def broker_for(kind: str) -> Iterator[str]:
         reserved[1]()
 
 
-def run_celery(farm: FarmProcess, base: Path, args: argparse.Namespace) -> tuple[PassCost, dict[str, Any]]:
+def run_celery(farm: Any, base: Path, args: argparse.Namespace) -> tuple[PassCost, dict[str, Any]]:
     made = create_database()
     if made is None:
         sys.exit("distributed_bench: PostgreSQL is not reachable on 127.0.0.1:5432")
@@ -249,12 +251,14 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--broker", choices=["amqp", "redis"], default="amqp")
+    parser.add_argument("--farm", choices=["bench", "tests"], default="bench",
+                        help="bench/feedfarm.py (mixed formats, rich entries) or the tests' small RSS farm")
     parser.add_argument("--kill-after", type=float, default=None, help="SIGKILL one worker this long into the pass")
     args = parser.parse_args()
     precompile_project()
-    print(f"farm: {args.feeds} feeds x {args.entries} entries; {args.workers} workers; broker {args.broker}; "
-          f"{os.cpu_count()} CPUs", flush=True)
-    farm = FarmProcess(args.feeds, args.entries)
+    print(f"{args.farm} farm: {args.feeds} feeds x {args.entries} entries; {args.workers} workers; "
+          f"broker {args.broker}; {os.cpu_count()} CPUs", flush=True)
+    farm: Any = FarmProcess(args.feeds, args.entries) if args.farm == "bench" else FeedFarm(args.feeds, args.entries)
     results: list[PassCost] = []
     same = True
     try:
