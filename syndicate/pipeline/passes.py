@@ -183,15 +183,15 @@ def _ingest_sources(
     progress: ProgressCallback | None,
     should_stop: Callable[[], bool] | None = None,
     *,
-    process_pool: bool = True,
+    pooled: bool = True,
 ) -> None:
-    """Fetch, process and record ``names``; ``process_pool=False`` processes on this thread."""
+    """Fetch, process and record ``names``; ``pooled=False`` processes on this thread."""
     config = ctx.config
     by_name = {s.name: s for s in config.source}
     fetcher = Fetcher(config.syndicate)
     try:
         with ThreadPoolExecutor(max_workers=config.syndicate.fetch_workers, thread_name_prefix="fetch") as fetch_pool:
-            with _process_executor(config, len(names) if process_pool else 0) as process_pool_:
+            with _process_executor(config, len(names) if pooled else 0) as process_pool:
                 fetches: dict[Future[FetchResult], SourceConfig] = {}
                 pending: set[Future[Any]] = set()
                 # a window of sources in flight (fetched bodies waiting for a worker included): memory stays flat
@@ -231,8 +231,8 @@ def _ingest_sources(
                                 result: FetchResult = future.result()
                                 job = process_job(ctx, source, result)
                                 if job is not None:
-                                    processed = _submit(process_pool_.get(), job)
-                                    processing[processed] = (source, result, job, process_pool_.generation)
+                                    processed = _submit(process_pool.get(), job)
+                                    processing[processed] = (source, result, job, process_pool.generation)
                                     pending.add(processed)
                                 else:
                                     if not quiet:
@@ -240,7 +240,7 @@ def _ingest_sources(
                                     quiet.append((source, result))
                             else:
                                 source, result, job, generation = processing.pop(future)  # type: ignore[arg-type]
-                                outcome = _outcome(future, job, process_pool_, generation)
+                                outcome = _outcome(future, job, process_pool, generation)
                                 _finish(ctx, source, result, outcome, summary, progress)
                         if len(quiet) >= _RECORD_BATCH or (quiet and time.monotonic() - quiet_since >= _RECORD_WAIT):
                             _finish_quiet(ctx, quiet, summary, progress)
@@ -281,7 +281,7 @@ def run_sources(ctx: Context, names: list[str], *, sent_at: datetime | None = No
     done = {row.name for row in earlier}
     todo = [name for name in names if name not in done]
     if todo:
-        _ingest_sources(ctx, todo, rows, collected, None, process_pool=False)
+        _ingest_sources(ctx, todo, rows, collected, None, pooled=False)
     for row in earlier:
         collected.add_source(recorded_outcome(ctx, row, since=since))
     return collected.outcomes
