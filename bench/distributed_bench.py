@@ -16,7 +16,8 @@ two modes one after the other (alternating which goes first), each into an empty
   processes) used during the pass. The PostgreSQL backends serving this database are sampled
   from /proc too and shown on their own (SQLite's work is inside the local sync's CPU).
 
-``--kill-after S`` SIGKILLs the first worker (and its pool) S seconds into the celery pass.
+``--kill-after S`` adds a third pass to each round: celery again, with the first worker (and its
+pool) SIGKILLed S seconds after the sync started; it prints how much longer it took than the clean one.
 Each celery round gets a fresh PostgreSQL database and a fresh RabbitMQ vhost (or Redis
 database). Both passes must store the same articles (compared as ``syndicate articles --json``).
 Needs PostgreSQL on 127.0.0.1:5432 and RabbitMQ on 127.0.0.1:5672 (or Redis, ``--broker redis``).
@@ -192,7 +193,8 @@ def broker_for(kind: str) -> Iterator[str]:
         reserved[1]()
 
 
-def run_celery(farm: Any, base: Path, args: argparse.Namespace) -> tuple[PassCost, dict[str, Any]]:
+def run_celery(farm: Any, base: Path, args: argparse.Namespace, kill_after: float | None = None,
+               ) -> tuple[PassCost, dict[str, Any]]:
     made = create_database()
     if made is None:
         sys.exit("distributed_bench: PostgreSQL is not reachable on 127.0.0.1:5432")
@@ -213,11 +215,11 @@ def run_celery(farm: Any, base: Path, args: argparse.Namespace) -> tuple[PassCos
             killed: list[float] = []
 
             def kill_one_later() -> None:
-                if args.kill_after is None:
+                if kill_after is None:
                     return
 
                 def later() -> None:
-                    time.sleep(args.kill_after)
+                    time.sleep(kill_after)
                     killed.append(_tree_cpu(workers[0].pid))  # what it used until it died counts too
                     kill(workers[0], signal.SIGKILL)
 
@@ -233,7 +235,8 @@ def run_celery(farm: Any, base: Path, args: argparse.Namespace) -> tuple[PassCos
             found = stored_articles(config)
             for worker in workers:
                 kill(worker, signal.SIGTERM)
-            cost = PassCost(f"celery/{args.broker}", wall, cpu + worker_cpu, database_cpu, len(found), code == 0, note)
+            label = f"celery/{args.broker}" + ("+kill" if kill_after is not None else "")
+            cost = PassCost(label, wall, cpu + worker_cpu, database_cpu, len(found), code == 0, note)
             return cost, found
     finally:
         for worker in workers:
@@ -263,23 +266,30 @@ def main() -> int:
     same = True
     try:
         for round_ in range(args.rounds):
-            order = ("local", "celery") if round_ % 2 == 0 else ("celery", "local")
+            order = ["local", "celery"] if round_ % 2 == 0 else ["celery", "local"]
+            if args.kill_after is not None:
+                order.append("killed")
             found: dict[str, dict[str, Any]] = {}
             for mode in order:
                 with tempfile.TemporaryDirectory(prefix=f"syndicate-dbench-{mode}-") as tmp:
-                    cost, found[mode] = run_local(farm, Path(tmp)) if mode == "local" else run_celery(farm, Path(tmp),
-                                                                                                      args)
+                    if mode == "local":
+                        cost, found[mode] = run_local(farm, Path(tmp))
+                    else:
+                        kill_after = args.kill_after if mode == "killed" else None
+                        cost, found[mode] = run_celery(farm, Path(tmp), args, kill_after)
                 results.append(cost)
-                print(f"  round {round_ + 1} {cost.mode:<12} wall {cost.wall:6.2f} s  CPU {cost.cpu:6.2f} s  "
+                print(f"  round {round_ + 1} {cost.mode:<17} wall {cost.wall:6.2f} s  CPU {cost.cpu:6.2f} s  "
                       f"+ PostgreSQL {cost.database_cpu:5.2f} s  articles {cost.articles}  {cost.note}", flush=True)
-            if found["local"] != found["celery"]:
-                same = False
-                print(f"  round {round_ + 1}: the articles DIFFER "
-                      f"({len(found['local'].keys() ^ found['celery'].keys())} ids not in both)", flush=True)
+            for mode in order[1:]:
+                if found[mode] != found[order[0]]:
+                    same = False
+                    print(f"  round {round_ + 1}: the articles of {mode} and {order[0]} DIFFER "
+                          f"({len(found[mode].keys() ^ found[order[0]].keys())} ids not in both)", flush=True)
     finally:
         farm.close()
     local = [r for r in results if r.mode == "local"]
-    celery = [r for r in results if r.mode != "local"]
+    celery = [r for r in results if r.mode.startswith("celery") and not r.mode.endswith("+kill")]
+    killed = [r for r in results if r.mode.endswith("+kill")]
     print(f"\n{'mode':<14} {'wall s':>8} {'CPU s':>8} {'+PG s':>7}   (medians of {args.rounds})")
     for rows in (local, celery):
         print(f"{rows[0].mode:<14} {statistics.median(r.wall for r in rows):>8.2f} "
@@ -290,6 +300,9 @@ def main() -> int:
     all_ratio = statistics.median((c.cpu + c.database_cpu) / max(lo.cpu, 1e-9) for lo, c in pairs)
     print(f"celery / local: wall {wall_ratio:.2f}x, CPU {cpu_ratio:.2f}x "
           f"(with the PostgreSQL backends {all_ratio:.2f}x); articles identical: {same}")
+    if killed:
+        extra = statistics.median(k.wall - c.wall for c, k in zip(celery, killed, strict=True))
+        print(f"a worker SIGKILLed {args.kill_after:g} s in: the pass took {extra:+.1f} s against the clean one")
     return 0 if same and all(r.ok for r in results) else 1
 
 

@@ -463,32 +463,33 @@ def record_source(
     parse_error = outcome.error if outcome is not None else None
     if parse_error:
         report.status, report.error = "error", parse_error
-    # entries first, validators (ETag, Last-Modified) after: a death in between refetches and
-    # re-ingests (harmless), where the other order would make the next fetch a 304 that hides them
-    if outcome is not None and outcome.feed is not None:
-        ingested = article_store.ingest(
-            ctx.engine,
-            source.name,
-            outcome.entries,
+    # the entries and the validators (ETag, Last-Modified) in one transaction (one commit): the
+    # validators alone would make the next fetch a 304 that hides the entries
+    with ctx.engine.begin() as conn:
+        if outcome is not None and outcome.feed is not None:
+            ingested = article_store.ingest(
+                conn,
+                source.name,
+                outcome.entries,
+                now,
+                tombstones=outcome.feed.tombstones,
+                redo_after=fetch_started(result),
+            )
+            report.new, report.updated = ingested.new, ingested.updated
+            done.new, done.updated = ingested.new, ingested.updated
+            done.unchanged = ingested.unchanged + outcome.skipped
+            done.withdrawn = ingested.withdrawn
+            done.changed_ids = list(ingested.changed_ids)
+        source_store.record_fetch(
+            conn,
+            ctx.config,
+            source,
+            result,
             now,
-            tombstones=outcome.feed.tombstones,
-            redo_after=fetch_started(result),
+            feed=outcome.feed if outcome else None,
+            parse_error=parse_error,
+            poll_hint=outcome.poll_hint if outcome else None,
         )
-        report.new, report.updated = ingested.new, ingested.updated
-        done.new, done.updated = ingested.new, ingested.updated
-        done.unchanged = ingested.unchanged + outcome.skipped
-        done.withdrawn = ingested.withdrawn
-        done.changed_ids = list(ingested.changed_ids)
-    source_store.record_fetch(
-        ctx.engine,
-        ctx.config,
-        source,
-        result,
-        now,
-        feed=outcome.feed if outcome else None,
-        parse_error=parse_error,
-        poll_hint=outcome.poll_hint if outcome else None,
-    )
     if result.final_url and result.final_url != result.url:
         report.moved_to = result.final_url
     _log_source(report)

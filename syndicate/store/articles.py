@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, u
 from syndicate.config import Config, OutputConfig
 from syndicate.models import Article, NormalizedEntry, Tombstone
 from syndicate.store.codec import article_to_row, aware, entry_from_json, entry_to_json, row_to_article
+from syndicate.store.db import transaction
 from syndicate.store.schema import article_keys, articles, copies
 
 _SCAN_BATCH = 200
@@ -99,7 +100,7 @@ def _count(result: IngestResult, outcome: str | None, article_id: str) -> None:
 
 
 def ingest(
-    engine: Engine,
+    engine: Engine | Connection,
     source: str,
     entries: Sequence[NormalizedEntry],
     now: datetime,
@@ -107,7 +108,8 @@ def ingest(
     tombstones: Sequence[Tombstone] = (),
     redo_after: datetime | None = None,
 ) -> IngestResult:
-    """Store one source's entries (one transaction) and merge them into articles.
+    """Store one source's entries (one transaction, or the caller's: ``engine`` may be a Connection)
+    and merge them into articles.
 
     ``redo_after`` is when the fetch these entries come from started. A copy already stored
     unchanged since then was written by an earlier try of this very ingest (a worker lost after
@@ -115,7 +117,7 @@ def ingest(
     same numbers whether or not a worker died.
     """
     result = IngestResult()
-    with engine.begin() as conn:
+    with transaction(engine) as conn:
         _lock_keys(conn, entries)
         _ingest_batch(conn, source, entries, now, result, redo_after)
         for tombstone in tombstones:

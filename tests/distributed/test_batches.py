@@ -67,3 +67,27 @@ def test_a_batch_redone_reports_what_its_first_try_did(tmp_path: Path) -> None:
     finally:
         ctx.close()
         farm.close()
+
+
+def test_new_sources_are_added_at_once_or_around_one_added_meanwhile(tmp_path: Path) -> None:
+    """Kills: dropping the one-by-one fallback (a source another process added between the read and
+    the bulk insert would make every other new source go missing)."""
+    from sqlalchemy import select
+
+    from syndicate.store.schema import sources
+    from syndicate.store.sources import _add_sources
+
+    farm = FeedFarm(3, 1, token="add")
+    ctx = _ctx(tmp_path, farm)
+    try:
+        rows = [{"name": f"s{i}", "config_url": f"u{i}", "url": f"u{i}", "consecutive_failures": 0,
+                 "entries_seen": 0} for i in range(5)]
+        with ctx.engine.begin() as conn:
+            _add_sources(conn, rows[2:3])  # "another process" added s2 meanwhile
+        with ctx.engine.begin() as conn:
+            _add_sources(conn, rows)
+        with ctx.engine.connect() as conn:
+            assert sorted(r.name for r in conn.execute(select(sources.c.name))) == [f"s{i}" for i in range(5)]
+    finally:
+        ctx.close()
+        farm.close()
