@@ -231,7 +231,9 @@ def run_celery(farm: Any, base: Path, args: argparse.Namespace, kill_after: floa
             for index, (worker, before) in enumerate(zip(workers, worker_before, strict=True)):
                 now = killed[0] if index == 0 and killed else _tree_cpu(worker.pid)
                 worker_cpu += now - before
-            note = "" if code == 0 else f"exit {code}: {err.strip().splitlines()[-1:]}"
+            note = f"(sync {cpu:.2f} s, workers {worker_cpu:.2f} s)"
+            if code != 0:
+                note += f" exit {code}: {err.strip().splitlines()[-1:]}"
             found = stored_articles(config)
             for worker in workers:
                 kill(worker, signal.SIGTERM)
