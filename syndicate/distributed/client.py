@@ -29,7 +29,8 @@ from syndicate.redact import scrub
 
 log = logging.getLogger("syndicate.distributed")
 
-POLL = 0.1  # seconds between looks at the results
+POLL = 0.1  # seconds between looks at the oldest result still waiting
+SWEEP = 1.0  # seconds between looks at every result still waiting (each look is a broker round trip)
 LIVENESS = 30.0  # seconds without progress before asking whether any worker is alive
 
 
@@ -143,10 +144,18 @@ def wait_all(
     again with ``resend(key)``: every task is idempotent, and whichever try finishes first is taken.
     """
     waiting = [_Waiting(k, [r]) for k, r in pending.items()]
-    last_progress = last_look = time.monotonic()
+    last_progress = last_look = last_sweep = time.monotonic()
     while waiting:
         still: list[_Waiting] = []
+        # the oldest first, and the others only once it is in or at each sweep: tasks mostly finish
+        # in the order they were sent, and asking for a result costs the broker a round trip or two
+        sweep = time.monotonic() - last_sweep >= SWEEP
+        if sweep:
+            last_sweep = time.monotonic()
         for item in waiting:
+            if still and not sweep:
+                still.append(item)
+                continue
             result = item.settled()
             if result is not None:
                 error: BaseException | None = None
