@@ -8,7 +8,8 @@
    receiver, and K ``syndicate worker --concurrency 1`` processes (every queue). One
    ``run_pass_on_workers`` pass (what ``syndicate sync`` runs) is timed: feeds/s and entries/s
    over the sources phase (fetch → process → ingest), deliveries/s over the deliver phase.
-2. Per-task costs, measured in this process, one at a time, on PostgreSQL: fetch, process
+2. Per-task costs, measured in this process, one at a time, on PostgreSQL: a ``sources`` task
+   (what the workers run: one batch, cold then all 304s; per source), then its parts: fetch, process
    (parse + normalize), ingest (record the fetch + store the entries), deliver (one webhook
    post with its ledger claim and record) — wall milliseconds and SQL statements per task,
    the numbers docs/scale-out.md uses to say where PostgreSQL becomes the bottleneck.
@@ -19,6 +20,7 @@ Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (as the tests do)
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import signal
 import statistics
@@ -176,8 +178,9 @@ def measure(name: str, calls: list[Callable[[], Any]], counter: StatementCounter
 
 def task_costs(feeds: int, entries: int) -> list[TaskCost]:
     from syndicate import crosspost as xp
+    from syndicate.distributed.client import batches
     from syndicate.fetch import Fetcher
-    from syndicate.pipeline.passes import fetch_source, process_job, record_source, select_sources
+    from syndicate.pipeline.passes import fetch_source, process_job, record_source, run_sources, select_sources
     from syndicate.pipeline.process import process_feed
 
     farm = FeedFarm(feeds, entries, token="cost")
@@ -205,7 +208,16 @@ def task_costs(feeds: int, entries: int) -> list[TaskCost]:
             def ingest_one(source: Any) -> Callable[[], Any]:
                 return lambda: record_source(ctx, source, fetched[source.name], processed[source.name])
 
-            costs = [measure("fetch", [fetch_one(s) for s in sources], counter)]
+            batch = batches(names)[0]
+            cold = measure(f"sources task ({len(batch)} sources, cold)", [lambda: run_sources(ctx, batch)], counter)
+            costs = [dataclasses.replace(cold, calls=len(batch), ms_mean=cold.ms_mean / len(batch),
+                                         ms_p90=float("nan"), statements=cold.statements / len(batch))]
+            again = measure("sources task (same, all 304)", [lambda: run_sources(ctx, batch)], counter)
+            costs.append(dataclasses.replace(again, calls=len(batch), ms_mean=again.ms_mean / len(batch),
+                                             ms_p90=float("nan"), statements=again.statements / len(batch)))
+            names = names[len(batch):]
+            sources = [ctx.config.source_by_name(n) for n in names]
+            costs.append(measure("fetch", [fetch_one(s) for s in sources], counter))
             costs.append(measure("process (parse+normalize)", [process_one(s) for s in sources], counter))
             costs.append(measure("ingest (record+store)", [ingest_one(s) for s in sources], counter))
             xp.plan(ctx.engine, ctx.config, now=datetime.now(UTC))
@@ -228,7 +240,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--feeds", type=int, default=300)
     parser.add_argument("--entries", type=int, default=5)
-    parser.add_argument("--workers", default="1,2,4")
+    parser.add_argument("--workers", default="1,2,4", help="worker counts for the throughput part ('' = skip it)")
     parser.add_argument("--targets", type=int, default=4)
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
@@ -236,7 +248,7 @@ def main() -> None:
     print(f"feed farm: {args.feeds} feeds x {args.entries} entries, {args.targets} webhook targets")
     print(f"{'workers':>7} {'feeds/s':>8} {'entries/s':>10} {'deliveries/s':>13} {'sources s':>10} "
           f"{'render+deliver s':>17} {'total s':>8}")
-    for count in (int(n) for n in args.workers.split(",")):
+    for count in (int(n) for n in args.workers.split(",") if n.strip()):
         r = throughput(count, args.feeds, args.entries, args.targets)
         print(f"{r.workers:>7} {r.feeds / r.sources_s:>8.1f} {r.entries / r.sources_s:>10.1f} "
               f"{r.deliveries / max(r.render_deliver_s, 1e-9):>13.1f} {r.sources_s:>10.2f} "

@@ -1,8 +1,9 @@
 """``syndicate sync`` with ``executor = "celery"``: enqueue one pass on the workers and wait for it.
 
-The pass has the local pass's shape and the same summary: every selected source's
-``fetch → process`` chain, then ``render``, then one ``deliver`` task per enabled target
-(plan + deliver for that target, in parallel). A dry run previews the crossposts here, as
+The pass has the local pass's shape and the same summary: the selected sources in batches
+(one ``sources`` task per batch: fetch, process, record, as a local pass does), then
+``render``, then one ``deliver`` task per enabled target (plan + deliver for that target, in
+parallel). A dry run previews the crossposts here, as
 the local pass does.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -28,12 +29,43 @@ from syndicate.redact import scrub
 
 log = logging.getLogger("syndicate.distributed")
 
-POLL = 0.1  # seconds between looks at the results
+POLL = 0.1  # seconds between looks at the oldest result still waiting
+SWEEP = 1.0  # seconds between looks at every result still waiting (each look is a broker round trip)
 LIVENESS = 30.0  # seconds without progress before asking whether any worker is alive
+
+
+# Sources go to the workers in batches: a task costs a few ms of Celery and broker work on each
+# side, and a batch's statements are bulk ones; at least TASKS_PER_PASS tasks when there are
+# enough sources, so every worker gets a share and a task lost with its worker is a small redo.
+TASKS_PER_PASS = 16
+MAX_SOURCES_PER_TASK = 25
 
 
 class NoWorkersError(SyndicateError):
     """No worker answers: the pass would wait for ever."""
+
+
+def batches(names: Sequence[str], *, tasks: int = TASKS_PER_PASS, most: int = MAX_SOURCES_PER_TASK) -> list[list[str]]:
+    """``names`` in consecutive batches of equal size, at most ``most`` each, ``tasks`` of them when possible (pure)."""
+    size = max(1, min(most, -(-len(names) // max(1, tasks))))
+    return [list(names[i : i + size]) for i in range(0, len(names), size)]
+
+
+def batch_key(names: Sequence[str]) -> str:
+    """How a batch is named in logs: its source, or its first and last."""
+    return names[0] if len(names) == 1 else f"{names[0]}..{names[-1]}"
+
+
+def enqueue_sources(names: list[str], *, sent_at: datetime | None = None, want_result: bool = True) -> AsyncResult:
+    """One ``sources`` task: fetch, process and record these sources; its result is their SourceOutcomes.
+
+    ``sent_at``: when this batch was first sent (now, unless it is sent again); a try finds what
+    earlier tries of the batch recorded since then (:func:`syndicate.pipeline.passes.run_sources`).
+    """
+    from syndicate.distributed import tasks
+
+    first_sent = (sent_at or datetime.now(UTC)).isoformat()
+    return tasks.sources.si(names, first_sent).apply_async(ignore_result=not want_result)
 
 
 def enqueue_source(name: str) -> AsyncResult:
@@ -112,10 +144,18 @@ def wait_all(
     again with ``resend(key)``: every task is idempotent, and whichever try finishes first is taken.
     """
     waiting = [_Waiting(k, [r]) for k, r in pending.items()]
-    last_progress = last_look = time.monotonic()
+    last_progress = last_look = last_sweep = time.monotonic()
     while waiting:
         still: list[_Waiting] = []
+        # the oldest first, and the others only once it is in or at each sweep: tasks mostly finish
+        # in the order they were sent, and asking for a result costs the broker a round trip or two
+        sweep = time.monotonic() - last_sweep >= SWEEP
+        if sweep:
+            last_sweep = time.monotonic()
         for item in waiting:
+            if still and not sweep:
+                still.append(item)
+                continue
             result = item.settled()
             if result is not None:
                 error: BaseException | None = None
@@ -186,19 +226,27 @@ def run_pass_on_workers(
     if on_start:
         on_start(len(names))
 
-    def source_done(name: str, value: Any, error: BaseException | None) -> None:
-        if error is None and isinstance(value, dict):
-            value = wire.outcome_from_wire(value)
-        if error is not None or not isinstance(value, SourceOutcome):
-            message = scrub(f"worker: {type(error).__name__}: {error}" if error else "worker: no result")
-            value = SourceOutcome(report=SourceReport(name=name, status="error", error=message.splitlines()[0]))
-        summary.add_source(value)
-        if progress:
-            progress(value.report)
+    groups = {batch_key(batch): batch for batch in batches(names)}
+
+    def sources_done(key: str, value: Any, error: BaseException | None) -> None:
+        outcomes: dict[str, SourceOutcome] = {}
+        if error is None and isinstance(value, list):
+            outcomes = {o.report.name: o for o in map(wire.outcome_from_wire, value)}
+        for name in groups[key]:
+            outcome = outcomes.get(name)
+            if outcome is None:
+                message = scrub(f"worker: {type(error).__name__}: {error}" if error else "worker: no result")
+                outcome = SourceOutcome(report=SourceReport(name=name, status="error", error=message.splitlines()[0]))
+            summary.add_source(outcome)
+            if progress:
+                progress(outcome.report)
 
     stall = resend_after(config)
-    wait_all(app, {name: enqueue_source(name) for name in names}, source_done, resend=enqueue_source, stall=stall)
-    summary.sources.sort(key=lambda report: names.index(report.name))
+    sent_at = datetime.now(UTC)
+    wait_all(app, {key: enqueue_sources(batch, sent_at=sent_at) for key, batch in groups.items()}, sources_done,
+             resend=lambda key: enqueue_sources(groups[key], sent_at=sent_at), stall=stall)
+    order = {name: index for index, name in enumerate(names)}
+    summary.sources.sort(key=lambda report: order.get(report.name, len(order)))
 
     def rendered(_key: str, value: Any, error: BaseException | None) -> None:
         if error is not None:

@@ -6,8 +6,9 @@ and one takes over when the active one dies (at once on the same host, after the
 elsewhere). Each tick the active scheduler:
 
 - claims every due source with a conditional UPDATE (:func:`store.sources.claim_due`), so a
-  source is enqueued once even when two schedulers overlap, and enqueues its
-  ``fetch → process`` chain; the worker's record of the fetch sets the next due time;
+  source is enqueued once even when two schedulers overlap, and enqueues the claimed ones in
+  batches (``sources`` tasks, results not kept); the worker's record of the fetch sets the
+  next due time;
 - enqueues ``render`` when articles changed since the last render it asked for;
 - enqueues one ``deliver`` task per enabled target (plan + deliver for that target),
   never a second one for a target while the first is still queued or running.
@@ -29,7 +30,7 @@ from sqlalchemy import func, select
 from syndicate.daemon.lease import Lease
 from syndicate.daemon.signals import install_signals
 from syndicate.distributed.app import claim_hold, configure, task_budget
-from syndicate.distributed.client import enqueue_deliver, enqueue_render, enqueue_source, resend_after
+from syndicate.distributed.client import batches, enqueue_deliver, enqueue_render, enqueue_sources, resend_after
 from syndicate.errors import SyndicateError
 from syndicate.pipeline.context import Context
 from syndicate.pipeline.passes import select_sources
@@ -102,13 +103,15 @@ class Scheduler:
         now = datetime.now(UTC)
         names, _rows = select_sources(self.ctx, now)
         hold = claim_hold(config)
-        count = 0
+        claimed: list[str] = []
         for name in names:
             if self.stop_event.is_set():
                 break
             if source_store.claim_due(self.ctx.engine, name, now, hold):
-                enqueue_source(name)
-                count += 1
+                claimed.append(name)
+        for batch in batches(claimed):
+            enqueue_sources(batch, want_result=False)
+        count = len(claimed)
         self.enqueued += count
         mark = self._articles_mark()
         if mark != self.render_mark and self._free("render"):

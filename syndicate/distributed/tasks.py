@@ -1,11 +1,17 @@
 """The tasks: thin wrappers that call the pipeline's own stage functions on a worker.
 
+    sources([name, ...]) -> [SourceOutcome, ...]       queue "process"  passes.run_sources (a pass's fetch,
+                                                                        process and record, for a batch)
     fetch(name) -> FetchResult                         queue "fetch"    passes.fetch_source
     process(FetchResult) -> SourceOutcome              queue "process"  process_feed + passes.record_source
     render() -> RenderSummary                          queue "render"   render_outputs
     deliver(target, budget) -> DeliverySummary         queue "deliver"  crosspost.plan + crosspost.deliver
 
 (each as JSON on the wire: :mod:`syndicate.distributed.wire`).
+
+``syndicate sync`` and the scheduler send ``sources`` tasks: a few Celery messages and
+results per pass, bulk statements per batch. ``fetch`` and ``process`` (one source each, two
+messages and a result body through the broker) stay for clients of the previous version.
 
 Every task is idempotent (see :mod:`syndicate.distributed.app`) and never raises for an
 expected failure: a source that cannot be fetched or parsed is a report, like in a local pass.
@@ -23,7 +29,14 @@ from syndicate.distributed import wire
 from syndicate.distributed.app import TASK_PREFIX, app
 from syndicate.distributed.runtime import runtime
 from syndicate.models import FetchResult
-from syndicate.pipeline.passes import SourceOutcome, SourceReport, fetch_source, process_job, record_source
+from syndicate.pipeline.passes import (
+    SourceOutcome,
+    SourceReport,
+    fetch_source,
+    process_job,
+    record_source,
+    run_sources,
+)
 from syndicate.pipeline.process import process_feed
 from syndicate.pipeline.render import render_outputs
 from syndicate.redact import scrub
@@ -47,6 +60,24 @@ def _unknown_source(name: str) -> FetchResult:
         url="",
         error=f"this worker's configuration has no source {name!r}; restart the workers after editing it",
     )
+
+
+@app.task(name=f"{TASK_PREFIX}sources")
+def sources(names: list[str], sent_at: str | None = None) -> list[dict[str, Any]]:
+    """Fetch, process and record a batch of sources, as a local pass does; one outcome per name, in order.
+
+    ``sent_at`` (ISO 8601): when the batch was first sent; see :func:`passes.run_sources`.
+    """
+    rt = runtime()
+    configured = {s.name for s in rt.ctx.config.source}
+    known = [name for name in dict.fromkeys(names) if name in configured]
+    since = datetime.fromisoformat(sent_at) if sent_at else None
+    outcomes = {o.report.name: o for o in run_sources(rt.ctx, known, sent_at=since)}
+    for name in names:
+        if name not in outcomes:  # not in this worker's configuration
+            error = _unknown_source(name).error
+            outcomes[name] = SourceOutcome(report=SourceReport(name=name, status="error", error=error))
+    return [wire.outcome_to_wire(outcomes[name]) for name in dict.fromkeys(names)]
 
 
 @app.task(name=f"{TASK_PREFIX}fetch")

@@ -195,13 +195,16 @@ def _ingest_sources(
     summary: PassSummary,
     progress: ProgressCallback | None,
     should_stop: Callable[[], bool] | None = None,
+    *,
+    pooled: bool = True,
 ) -> None:
+    """Fetch, process and record ``names``; ``pooled=False`` processes on this thread."""
     config = ctx.config
     by_name = {s.name: s for s in config.source}
     fetcher = Fetcher(config.syndicate)
     try:
         with ThreadPoolExecutor(max_workers=config.syndicate.fetch_workers, thread_name_prefix="fetch") as fetch_pool:
-            with _process_executor(config, len(names)) as process_pool:
+            with _process_executor(config, len(names) if pooled else 0) as process_pool:
                 fetches: dict[Future[FetchResult], SourceConfig] = {}
                 pending: set[Future[Any]] = set()
                 # a window of sources in flight (fetched bodies waiting for a worker included): memory stays flat
@@ -259,6 +262,59 @@ def _ingest_sources(
                     _finish_quiet(ctx, quiet, summary, progress)
     finally:
         fetcher.close()
+
+
+class _Collected(PassSummary):
+    """A PassSummary that also keeps each source's outcome (what a worker sends back)."""
+
+    def __init__(self) -> None:
+        super().__init__(started_at=datetime.now(UTC))
+        self.outcomes: list[SourceOutcome] = []
+
+    def add_source(self, done: SourceOutcome) -> None:
+        super().add_source(done)
+        self.outcomes.append(done)
+
+
+def run_sources(ctx: Context, names: list[str], *, sent_at: datetime | None = None) -> list[SourceOutcome]:
+    """Stages 1–3 for a batch of configured sources, as a local pass runs them (fetches on threads,
+    304s recorded together), processing on this thread: the Celery executor's unit of work.
+
+    ``sent_at`` is when the batch was first sent. A source whose fetch was recorded since then
+    was done by an earlier try of this batch (its worker died before acknowledging it): it is
+    reported from what that try stored, not fetched again (a 304 would count its entries as
+    unchanged), so a pass reports the same numbers whether or not a worker died.
+    """
+    collected = _Collected()
+    if not names:
+        return collected.outcomes
+    rows = source_store.sources_named(ctx.engine, names)
+    since = sent_at or datetime.max.replace(tzinfo=UTC)
+    earlier = [row for row in rows.values() if row.last_fetch_at is not None and row.last_fetch_at >= since]
+    done = {row.name for row in earlier}
+    todo = [name for name in names if name not in done]
+    if todo:
+        _ingest_sources(ctx, todo, rows, collected, None, pooled=False)
+    for row in earlier:
+        collected.add_source(recorded_outcome(ctx, row, since=since))
+    return collected.outcomes
+
+
+def recorded_outcome(ctx: Context, row: source_store.SourceRow, *, since: datetime) -> SourceOutcome:
+    """The outcome an earlier try recorded for a source: its fetch's status, the copies it wrote since ``since``."""
+    report = SourceReport(name=row.name, status=row.last_status or "ok", http_status=row.http_status,
+                          error=row.last_error)
+    done = SourceOutcome(report=report)
+    if report.status != "ok":
+        return done
+    for article_id, outcome in article_store.copies_written_since(ctx.engine, row.name, since):
+        if outcome in ("new", "updated"):
+            done.changed_ids.append(article_id)
+            done.new += outcome == "new"
+            done.updated += outcome == "updated"
+    report.new, report.updated = done.new, done.updated
+    done.unchanged = max(0, row.entries_seen - done.new - done.updated)
+    return done
 
 
 def _in_flight_window(config: Config) -> int:
@@ -420,32 +476,33 @@ def record_source(
     parse_error = outcome.error if outcome is not None else None
     if parse_error:
         report.status, report.error = "error", parse_error
-    # entries first, validators (ETag, Last-Modified) after: a death in between refetches and
-    # re-ingests (harmless), where the other order would make the next fetch a 304 that hides them
-    if outcome is not None and outcome.feed is not None:
-        ingested = article_store.ingest(
-            ctx.engine,
-            source.name,
-            outcome.entries,
+    # the entries and the validators (ETag, Last-Modified) in one transaction (one commit): the
+    # validators alone would make the next fetch a 304 that hides the entries
+    with ctx.engine.begin() as conn:
+        if outcome is not None and outcome.feed is not None:
+            ingested = article_store.ingest(
+                conn,
+                source.name,
+                outcome.entries,
+                now,
+                tombstones=outcome.feed.tombstones,
+                redo_after=fetch_started(result),
+            )
+            report.new, report.updated = ingested.new, ingested.updated
+            done.new, done.updated = ingested.new, ingested.updated
+            done.unchanged = ingested.unchanged + outcome.skipped
+            done.withdrawn = ingested.withdrawn
+            done.changed_ids = list(ingested.changed_ids)
+        source_store.record_fetch(
+            conn,
+            ctx.config,
+            source,
+            result,
             now,
-            tombstones=outcome.feed.tombstones,
-            redo_after=fetch_started(result),
+            feed=outcome.feed if outcome else None,
+            parse_error=parse_error,
+            poll_hint=outcome.poll_hint if outcome else None,
         )
-        report.new, report.updated = ingested.new, ingested.updated
-        done.new, done.updated = ingested.new, ingested.updated
-        done.unchanged = ingested.unchanged + outcome.skipped
-        done.withdrawn = ingested.withdrawn
-        done.changed_ids = list(ingested.changed_ids)
-    source_store.record_fetch(
-        ctx.engine,
-        ctx.config,
-        source,
-        result,
-        now,
-        feed=outcome.feed if outcome else None,
-        parse_error=parse_error,
-        poll_hint=outcome.poll_hint if outcome else None,
-    )
     if result.final_url and result.final_url != result.url:
         report.moved_to = result.final_url
     _log_source(report)

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, u
 from syndicate.config import Config, OutputConfig
 from syndicate.models import Article, NormalizedEntry, Tombstone
 from syndicate.store.codec import article_to_row, aware, entry_from_json, entry_to_json, row_to_article
+from syndicate.store.db import transaction
 from syndicate.store.schema import article_keys, articles, copies
 
 _SCAN_BATCH = 200
@@ -69,6 +70,15 @@ def known_hashes(engine: Engine, source: str, *, redo_after: datetime | None = N
         }
 
 
+def copies_written_since(engine: Engine, source: str, since: datetime) -> list[tuple[str, str | None]]:
+    """``(article_id, outcome)`` of a source's copies written at or after ``since`` (by an earlier try)."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(copies.c.article_id, copies.c.outcome, copies.c.seen_at).where(copies.c.source == source)
+        )
+        return [(r.article_id, r.outcome) for r in rows if _redone(r.seen_at, since)]
+
+
 def _redone(seen_at: datetime | None, redo_after: datetime | None) -> bool:
     """True when a copy was written after ``redo_after``: by an earlier try of the same fetch's ingest."""
     if redo_after is None or seen_at is None:
@@ -90,7 +100,7 @@ def _count(result: IngestResult, outcome: str | None, article_id: str) -> None:
 
 
 def ingest(
-    engine: Engine,
+    engine: Engine | Connection,
     source: str,
     entries: Sequence[NormalizedEntry],
     now: datetime,
@@ -98,7 +108,8 @@ def ingest(
     tombstones: Sequence[Tombstone] = (),
     redo_after: datetime | None = None,
 ) -> IngestResult:
-    """Store one source's entries (one transaction) and merge them into articles.
+    """Store one source's entries (one transaction, or the caller's: ``engine`` may be a Connection)
+    and merge them into articles.
 
     ``redo_after`` is when the fetch these entries come from started. A copy already stored
     unchanged since then was written by an earlier try of this very ingest (a worker lost after
@@ -106,7 +117,7 @@ def ingest(
     same numbers whether or not a worker died.
     """
     result = IngestResult()
-    with engine.begin() as conn:
+    with transaction(engine) as conn:
         _lock_keys(conn, entries)
         _ingest_batch(conn, source, entries, now, result, redo_after)
         for tombstone in tombstones:
@@ -298,8 +309,10 @@ def _lock_keys(conn: Connection, entries: Sequence[NormalizedEntry]) -> None:
     locks = sorted(
         {int.from_bytes(hashlib.blake2b(k.encode(), digest_size=8).digest(), "big", signed=True) for k in keys}
     )
-    for lock in locks:
-        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (lock,))
+    # one statement for all of them, taken in the array's (sorted) order
+    conn.exec_driver_sql(
+        "SELECT count(pg_advisory_xact_lock(t.k)) FROM unnest(%s::bigint[]) WITH ORDINALITY AS t(k, n)", (locks,)
+    )
 
 
 def _ingest_one(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import threading
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
@@ -15,6 +16,13 @@ from syndicate.errors import StoreError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 _upgrade_lock = threading.Lock()
+
+
+def transaction(bind: Engine | Connection) -> AbstractContextManager[Connection]:
+    """A transaction on ``bind``: a new one on an engine; on a connection, the one it is already in."""
+    if isinstance(bind, Connection):
+        return nullcontext(bind)
+    return bind.begin()
 
 
 def open_engine(url: str, *, upgrade: bool = True) -> Engine:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, select, update
+from sqlalchemy import Connection, Engine, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from syndicate import redact
@@ -16,6 +16,7 @@ from syndicate.config import Config, SourceConfig
 from syndicate.models import FetchResult, ParsedFeed, SourceState
 from syndicate.pipeline.hints import skip_to_allowed
 from syndicate.store.codec import aware
+from syndicate.store.db import transaction
 from syndicate.store.schema import sources, subscriptions
 from syndicate.websub.discovery import discover
 
@@ -85,21 +86,15 @@ def sync_sources(engine: Engine, config: Config) -> None:
     """Make the table agree with the configuration: new sources added, a changed URL starts afresh."""
     with engine.begin() as conn:
         existing = {r.name: r for r in conn.execute(select(sources.c.name, sources.c.config_url))}
+        missing: list[dict[str, Any]] = []
         for source in config.source:
             # stored as shown to people: a secret interpolated into a URL (?token=${VAR}) stays out
             # of the database; the pass fetches the configured URL itself (see fetch_url)
             url = redact.scrub(fetch_url(config, source))
             row = existing.get(source.name)
             if row is None:
-                try:  # another process (a scheduler, a sync) may add it at the same moment
-                    with conn.begin_nested():
-                        conn.execute(
-                            sources.insert().values(
-                                name=source.name, config_url=url, url=url, consecutive_failures=0, entries_seen=0
-                            )
-                        )
-                except IntegrityError:
-                    pass
+                missing.append({"name": source.name, "config_url": url, "url": url, "consecutive_failures": 0,
+                                "entries_seen": 0})
             elif row.config_url != url:
                 conn.execute(
                     update(sources)
@@ -115,6 +110,26 @@ def sync_sources(engine: Engine, config: Config) -> None:
                         next_due_at=None,
                     )
                 )
+        _add_sources(conn, missing)
+
+
+def _add_sources(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert new sources' rows: all at once, or one by one when another process (a scheduler, a
+    sync) added some of them at the same moment."""
+    if not rows:
+        return
+    try:
+        with conn.begin_nested():
+            conn.execute(sources.insert(), rows)
+        return
+    except IntegrityError:
+        pass
+    for row in rows:
+        try:
+            with conn.begin_nested():
+                conn.execute(sources.insert().values(**row))
+        except IntegrityError:
+            pass
 
 
 def fetch_url(config: Config, source: SourceConfig, row: SourceRow | None = None) -> str:
@@ -128,6 +143,16 @@ def fetch_url(config: Config, source: SourceConfig, row: SourceRow | None = None
 def all_sources(engine: Engine) -> dict[str, SourceRow]:
     with engine.connect() as conn:
         return {r.name: r for r in map(_row, conn.execute(select(sources).order_by(sources.c.name)))}
+
+
+def sources_named(engine: Engine, names: Sequence[str]) -> dict[str, SourceRow]:
+    """The stored rows of these sources (those that have one)."""
+    found: dict[str, SourceRow] = {}
+    with engine.connect() as conn:
+        for at in range(0, len(names), _IN_CHUNK):
+            chunk = list(names[at : at + _IN_CHUNK])
+            found.update((r.name, r) for r in map(_row, conn.execute(select(sources).where(sources.c.name.in_(chunk)))))
+    return found
 
 
 def get_source(engine: Engine, name: str) -> SourceRow | None:
@@ -193,7 +218,7 @@ def next_due(
 
 
 def record_fetch(
-    engine: Engine,
+    engine: Engine | Connection,
     config: Config,
     source: SourceConfig,
     result: FetchResult,
@@ -203,8 +228,9 @@ def record_fetch(
     parse_error: str | None = None,
     poll_hint: float | None = None,
 ) -> None:
-    """Store the outcome of one fetch (and of parsing it), and schedule the next."""
-    with engine.begin() as conn:
+    """Store the outcome of one fetch (and of parsing it), and schedule the next (in the caller's
+    transaction when ``engine`` is a Connection)."""
+    with transaction(engine) as conn:
         current = conn.execute(select(sources).where(sources.c.name == source.name)).first()
         values = _fetch_values(
             config,

@@ -4,12 +4,12 @@ receiver, the real WordPress when ../shared/tools is there."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from tests.distributed.receiver import WebhookReceiver
-from tests.distributed.services import create_database, reserve_redis_db, wordpress
+from tests.distributed.services import create_database, reserve_rabbitmq_vhost, reserve_redis_db, wordpress
 
 
 @pytest.fixture
@@ -27,16 +27,29 @@ def pg_url() -> Iterator[str]:
         drop()
 
 
-@pytest.fixture
-def redis_url() -> Iterator[str]:
-    reserved = reserve_redis_db()
+def _reserved(reserve: Callable[[], tuple[str, Callable[[], None]] | None], absent: str) -> Iterator[str]:
+    """The URL ``reserve`` gives, released after the test; the test is skipped when it gives none."""
+    reserved = reserve()
     if reserved is None:
-        pytest.skip("Redis is not reachable on 127.0.0.1:6379 (or has no free database); skipping")
+        pytest.skip(absent)
     url, release = reserved
     try:
         yield url
     finally:
         release()
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    yield from _reserved(reserve_redis_db,
+                         "Redis is not reachable on 127.0.0.1:6379 (or has no free database); skipping")
+
+
+@pytest.fixture
+def amqp_url() -> Iterator[str]:
+    """A RabbitMQ vhost of this test's own (its queues and its workers' remote control)."""
+    yield from _reserved(reserve_rabbitmq_vhost,
+                         "RabbitMQ is not reachable on 127.0.0.1:5672 (or rabbitmqctl is missing); skipping")
 
 
 @pytest.fixture(scope="session")

@@ -23,6 +23,8 @@ PG_USERS = [u for u in (os.environ.get("SYNDICATE_TEST_PGUSER"), "postgres", "ro
 REDIS_HOST = os.environ.get("SYNDICATE_TEST_REDIS_HOST", "127.0.0.1")
 REDIS_PORT = int(os.environ.get("SYNDICATE_TEST_REDIS_PORT", "6379"))
 LOCK_KEY = "syndicate-test:db-in-use"
+AMQP_HOST = os.environ.get("SYNDICATE_TEST_AMQP_HOST", "127.0.0.1")
+AMQP_PORT = int(os.environ.get("SYNDICATE_TEST_AMQP_PORT", "5672"))
 
 
 def _reachable(host: str, port: int) -> bool:
@@ -95,6 +97,28 @@ def reserve_redis_db() -> tuple[str, Callable[[], None]] | None:
 
         return f"redis://{REDIS_HOST}:{REDIS_PORT}/{index}", release
     return None
+
+
+def reserve_rabbitmq_vhost() -> tuple[str, Callable[[], None]] | None:
+    """A fresh RabbitMQ virtual host of its own (``rabbitmqctl``, as root): its AMQP URL and a function
+    that deletes it. Queues, exchanges and the workers' remote control live in a vhost, so tests that
+    run at the same time never see each other's messages or workers. None when RabbitMQ is not there."""
+    import shutil
+
+    rabbitmqctl = shutil.which("rabbitmqctl")
+    if rabbitmqctl is None or not _reachable(AMQP_HOST, AMQP_PORT):
+        return None
+    name = f"syn_test_{uuid.uuid4().hex[:10]}"
+    for command in (["add_vhost", name], ["set_permissions", "-p", name, "guest", ".*", ".*", ".*"]):
+        done = subprocess.run([rabbitmqctl, "-q", *command], capture_output=True, text=True, timeout=120)
+        if done.returncode != 0:
+            return None
+
+    def release() -> None:  # in the background: deleting a vhost takes rabbitmqctl a few seconds
+        subprocess.Popen([rabbitmqctl, "-q", "delete_vhost", name], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+
+    return f"amqp://guest:guest@{AMQP_HOST}:{AMQP_PORT}/{name}", release
 
 
 def env() -> dict[str, str]:

@@ -9,6 +9,7 @@ sends what is still missing again (every task is idempotent).
 
 from __future__ import annotations
 
+import ast
 import json
 import signal
 import subprocess
@@ -38,18 +39,19 @@ def test_a_lost_fetch_task_is_sent_again(
     broker = redis.Redis.from_url(redis_url)
     processes: list[subprocess.Popen[bytes]] = []
     try:
-        # a worker that takes no fetch task: the pass's fetch messages wait on the broker
-        processes.append(spawn("worker", "--concurrency", "1", "--queues", "process,render,deliver",
+        # a worker that takes no sources task: the pass's messages (one source each here) wait on the broker
+        processes.append(spawn("worker", "--concurrency", "1", "--queues", "fetch,render,deliver",
                                config=config, log=tmp_path / "worker-1.log"))
         wait_for(lambda: workers_answering(config) >= 1, timeout=90, what="a worker to answer")
         sync = subprocess.Popen(
             [sys.executable, "-m", "syndicate", "sync", "--json", "--config", str(config)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env(), cwd=REPO,
         )
-        wait_for(lambda: broker.llen("fetch") == FEEDS, timeout=60, what="the fetch messages to be queued")
-        lost = broker.rpop("fetch")  # the oldest message, gone as if a worker had died holding it
+        wait_for(lambda: broker.llen("process") == FEEDS, timeout=60, what="the sources messages to be queued")
+        lost = broker.rpop("process")  # the oldest message, gone as if a worker had died holding it
         assert lost is not None
-        lost_source = json.loads(lost)["headers"]["argsrepr"]
+        lost_batch = ast.literal_eval(json.loads(lost)["headers"]["argsrepr"])[0]
+        (lost_source,) = lost_batch
         processes.append(spawn("worker", "--concurrency", "1", config=config, log=tmp_path / "worker-2.log"))
 
         out, err = sync.communicate(timeout=resend_after(load_config(config)) + 120)
@@ -63,7 +65,7 @@ def test_a_lost_fetch_task_is_sent_again(
     summary = json.loads(out)
     assert summary["sources"] == {"fetched": FEEDS, "not_modified": 0, "failed": 0}
     assert summary["articles"]["new"] >= FEEDS * ENTRIES - 1  # f005 may carry a copy of one of f004's
-    assert "sending 1 task(s) again" in err and lost_source.strip("()',") in err
+    assert "sending 1 task(s) again" in err and f"({lost_source})" in err
     assert farm.fetched() == FEEDS
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, select
 
+from syndicate.distributed.client import batches
 from syndicate.store.schema import articles, deliveries, leases
 from tests.distributed.farm import FeedFarm
 from tests.distributed.receiver import WebhookReceiver
@@ -78,7 +79,8 @@ def test_one_active_scheduler_and_a_takeover(
 
     assert len(receiver.created()) == HOOKED
     assert receiver.resent() == {}  # no crosspost sent twice
-    assert count_over(farm.hit_counts(), 1) <= 2  # only what the killed worker held was fetched again
+    held = len(batches([str(i) for i in range(FEEDS)])[0])  # the killed worker held one batch at most
+    assert count_over(farm.hit_counts(), 1) <= held  # only what it held was fetched again
     assert max(farm.hit_counts().values()) <= 2
 
 
