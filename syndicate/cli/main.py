@@ -233,7 +233,7 @@ def plan(click_ctx: click.Context, config_path: str | None) -> None:
     from syndicate.cli.output import print_plan
 
     ctx = open_context(click_ctx, config_path)
-    print_plan(crosspost.preview(ctx.engine, ctx.config, now=datetime.now(UTC)))
+    print_plan(crosspost.preview(ctx.engine, ctx.config, now=datetime.now(UTC)), attribution=True)
 
 
 @cli.group()

@@ -74,7 +74,8 @@ def print_summary(summary: Any) -> None:
             click.echo(f"syndicate: {error}", err=True)
 
 
-def print_plan(actions: Sequence[Any]) -> None:
+def print_plan(actions: Sequence[Any], *, attribution: bool = False) -> None:
+    """One line per action; with ``attribution`` also the block each crosspost would carry, indented."""
     if not actions:
         click.echo("plan: nothing to send")
         return
@@ -82,3 +83,7 @@ def print_plan(actions: Sequence[Any]) -> None:
     for action in actions:
         describe = getattr(action, "describe", None)
         click.echo("  " + (describe() if callable(describe) else str(action)))
+        block = getattr(action, "attribution", "") if attribution else ""
+        for line in block.strip().splitlines():
+            if line.strip():
+                click.echo("    " + line.rstrip())
