@@ -107,13 +107,31 @@ def test_back_to_pending_only_moves_a_row_that_is_sending(engine: Engine) -> Non
     assert moved["state"] == "pending" and moved["next_attempt_at"] == now and moved["updated_at"] == now
     assert moved["sending_since"] is None and moved["last_error"] == "the earlier attempt did not arrive"
     assert row(engine, delivered)["state"] == "delivered" and row(engine, delivered)["last_error"] == "earlier error"
+    other = add(engine, "a3", "sending", sending_since=T0)
+    ledger.back_to_pending(engine, sending, now)
+    assert row(engine, other)["state"] == "sending"  # only the row named
+
+
+def articles_whose_ids_run_backwards(target_of: list[str]) -> list[str]:
+    """Article names whose delivery ids sort in the reverse of the order given (so that ordering by id
+    and ordering by creation time disagree)."""
+    names: list[str] = []
+    n = 0
+    while len(names) < len(target_of):
+        candidate = f"a{n}"
+        n += 1
+        new_id = ledger.delivery_id(candidate, target_of[len(names)])
+        if all(new_id < ledger.delivery_id(old, target_of[i]) for i, old in enumerate(names)):
+            names.append(candidate)
+    return names
 
 
 def test_list_deliveries_is_oldest_first_and_filters_by_target_and_state(engine: Engine) -> None:
-    # ids are hashes: creation order must not be their order
-    ids = [add(engine, f"a{i}", state, created=T0 + timedelta(minutes=i), target=target)
-           for i, (state, target) in enumerate([("held", "blog"), ("pending", "blog"), ("held", "list")])]
-    assert sorted(ids) != ids or sorted(ids, reverse=True) != ids
+    targets = ["blog", "blog", "list"]
+    names = articles_whose_ids_run_backwards(targets)
+    ids = [add(engine, name, state, created=T0 + timedelta(minutes=i), target=target)
+           for i, (name, state, target) in enumerate(zip(names, ["held", "pending", "held"], targets, strict=True))]
+    assert sorted(ids) == ids[::-1]  # by id the order would be reversed
     rows = ledger.list_deliveries(engine)
     assert [r["id"] for r in rows] == ids
     assert [r["id"] for r in ledger.list_deliveries(engine, target="blog")] == ids[:2]
@@ -138,3 +156,67 @@ def test_row_json_converts_both_times(engine: Engine) -> None:
     out = ledger.row_json(found)
     assert out["next_attempt_at"] == "2026-01-05T12:01:00Z" and out["updated_at"] == "2026-01-05T12:00:00Z"
     assert out["last_error"] == "earlier error" and out["attempts"] == 3
+
+
+def test_row_json_takes_a_plain_mapping_too() -> None:
+    values = {name: None for name in ledger.JSON_FIELDS} | {"id": "d1", "updated_at": T0, "next_attempt_at": None}
+    assert ledger.row_json(values)["updated_at"] == "2026-01-05T12:00:00Z"
+
+
+def test_counts_by_target_count_each_target_s_states_apart(engine: Engine) -> None:
+    for i, (state, target) in enumerate([("held", "blog"), ("held", "blog"), ("pending", "blog"), ("held", "list")]):
+        add(engine, f"a{i}", state, target=target)
+    assert ledger.counts_by_target(engine) == {"blog": {"held": 2, "pending": 1}, "list": {"held": 1}}
+
+
+def test_take_over_claims_one_stale_row_once(engine: Engine) -> None:
+    stale = add(engine, "a1", "sending", sending_since=T0)
+    twin = add(engine, "a2", "sending", sending_since=T0)
+    unknown = add(engine, "a3", "sending", sending_since=None)
+    now = T0 + timedelta(minutes=10)
+    assert ledger.take_over(engine, stale, T0 + timedelta(seconds=1), now) is False  # someone else's newer claim
+    assert ledger.take_over(engine, stale, T0, now) is True
+    assert row(engine, stale)["sending_since"] == now and row(engine, stale)["updated_at"] == now
+    assert ledger.take_over(engine, stale, T0, now) is False  # the second worker loses
+    assert row(engine, twin)["sending_since"] == T0  # only the row named
+    assert ledger.take_over(engine, unknown, T0, now) is False
+    assert ledger.take_over(engine, unknown, None, now) is True
+    assert row(engine, unknown)["sending_since"] == now
+    assert ledger.take_over(engine, add(engine, "a4", "delivered"), None, now) is False
+
+
+def test_keep_sending_records_the_error_and_the_time_only_while_sending(engine: Engine) -> None:
+    sending = add(engine, "a1", "sending", sending_since=T0)
+    done = add(engine, "a2", "delivered")
+    now = T0 + timedelta(minutes=1)
+    ledger.keep_sending(engine, sending, now, "e" * 1500)
+    ledger.keep_sending(engine, done, now, "must not apply")
+    kept = row(engine, sending)
+    assert kept["state"] == "sending" and kept["last_error"] == "e" * 1000 and kept["updated_at"] == now
+    assert row(engine, done)["last_error"] == "earlier error" and row(engine, done)["updated_at"] == T0
+
+
+def test_sent_within_counts_this_target_s_requests_since_the_time_inclusive(engine: Engine) -> None:
+    since = T0
+    add(engine, "a1", "delivered", delivered_at=since)  # exactly at the boundary: counts
+    add(engine, "a2", "delivered", delivered_at=since - timedelta(seconds=1))  # before: does not
+    add(engine, "a3", "sending", sending_since=since)  # in flight: counts
+    add(engine, "a4", "sending", sending_since=since - timedelta(seconds=1))
+    add(engine, "a5", "pending", delivered_at=since + timedelta(minutes=1), sending_since=since)  # neither state
+    add(engine, "a6", "delivered", delivered_at=since, target="list")  # another target
+    with engine.connect() as conn:
+        assert ledger.sent_within(conn, "blog", since) == 2
+        assert ledger.sent_within(conn, "list", since) == 1
+        assert ledger.sent_within(conn, "blog", ledger.one_hour_before(since + timedelta(hours=1))) == 2
+
+
+def test_an_agreement_that_still_requires_permission_grants_nothing() -> None:
+    from syndicate.config import RightsConfig
+    from syndicate.crosspost.terms import effective_terms
+    from tests.crosspost.crosspost_helpers import make_article
+
+    article = make_article()
+    asks = RightsConfig(license="permission", conditions=["attribution", "permission-required"])
+    assert effective_terms(article, [asks]).granted_by_agreement is False
+    grants = RightsConfig(license="permission", conditions=["attribution"])
+    assert effective_terms(article, [grants]).granted_by_agreement is True

@@ -102,6 +102,7 @@ def test_purge_forgets_only_tombstones_older_than_the_cutoff_and_everything_they
                                                       Tombstone(ref="north-b", when=T0 + timedelta(days=8))))
     ids = {a.title: a.id for a in store.iter_articles(engine)}
     assert store.purge_tombstones(engine, T0 - timedelta(seconds=1)) == 0
+    assert store.purge_tombstones(engine, T0) == 0  # withdrawn exactly at the cutoff: shown until then
     assert store.purge_tombstones(engine, T0 + timedelta(days=7)) == 1
     assert sorted(a.title for a in store.iter_articles(engine)) == ["north story b", "north story c"]
     with engine.connect() as conn:
@@ -128,4 +129,9 @@ def test_output_filters_and_sources(engine: Engine) -> None:
         "north story a"]
     assert titles(store.articles_for_output(engine, output(tags=["science"]), None, limit=1)) == ["north story b"]
     assert titles(list(store.iter_articles(engine, source="north", limit=1))) == ["north story b"]
+    newest_first = list(store.iter_articles(engine))
+    assert [a.published for a in newest_first] == sorted((a.published for a in newest_first), reverse=True)
+    assert titles(newest_first)[0] == "north story b" and len(newest_first) == 3
     assert store.get_article(engine, "no-such-id") is None
+    found = store.get_article(engine, newest_first[1].id)
+    assert found is not None and found.title == newest_first[1].title
