@@ -220,3 +220,88 @@ def test_an_agreement_that_still_requires_permission_grants_nothing() -> None:
     assert effective_terms(article, [asks]).granted_by_agreement is False
     grants = RightsConfig(license="permission", conditions=["attribution"])
     assert effective_terms(article, [grants]).granted_by_agreement is True
+
+
+def test_due_ids_are_this_target_s_retryable_rows_due_now_oldest_due_first(engine: Engine) -> None:
+    now = T0 + timedelta(hours=1)
+    # names chosen so that id order disagrees with due order and with creation order
+    names = articles_whose_ids_run_backwards(["blog"] * 4)
+    late_due = add(engine, names[0], "pending", next_attempt_at=now, created=T0)
+    early_due_old = add(engine, names[1], "pending", next_attempt_at=T0 + timedelta(minutes=5),
+                        created=T0 + timedelta(minutes=1))
+    early_due_new = add(engine, names[2], "failed", next_attempt_at=T0 + timedelta(minutes=5),
+                        created=T0 + timedelta(minutes=2))  # due with the old one, created later, smaller id
+    same_time_a = add(engine, names[3], "pending", next_attempt_at=T0 + timedelta(minutes=30),
+                      created=T0 + timedelta(minutes=3))
+    add(engine, "x1", "pending", next_attempt_at=now + timedelta(seconds=1))  # not yet due
+    add(engine, "x2", "pending", next_attempt_at=None)  # never
+    add(engine, "x3", "blocked", next_attempt_at=T0)  # not retryable
+    add(engine, "x4", "sending", next_attempt_at=T0)
+    add(engine, "x5", "pending", next_attempt_at=T0, target="list")  # another target
+    with engine.connect() as conn:
+        assert ledger.due_ids(conn, "blog", now, None) == [early_due_old, early_due_new, same_time_a, late_due]
+        assert ledger.due_ids(conn, "blog", now, 2) == [early_due_old, early_due_new]
+
+
+def test_due_ids_break_ties_by_id(engine: Engine) -> None:
+    names = articles_whose_ids_run_backwards(["blog"] * 2)
+    ids = [add(engine, name, "pending", next_attempt_at=T0) for name in names]
+    with engine.connect() as conn:
+        assert ledger.due_ids(conn, "blog", T0, None) == sorted(ids)
+
+
+def test_stale_sending_is_this_target_s_rows_sending_since_before_the_time_or_unknown(engine: Engine) -> None:
+    old = add(engine, "a1", "sending", sending_since=T0 - timedelta(minutes=5))
+    edge = add(engine, "a2", "sending", sending_since=T0)
+    unknown = add(engine, "a3", "sending", sending_since=None)
+    add(engine, "a4", "sending", sending_since=T0 + timedelta(seconds=1))  # fresh: another worker's
+    add(engine, "a5", "pending", sending_since=T0 - timedelta(minutes=5))
+    add(engine, "a6", "sending", sending_since=T0 - timedelta(minutes=5), target="list")
+    with engine.connect() as conn:
+        assert sorted(r.id for r in ledger.stale_sending(conn, "blog", T0)) == sorted([old, edge, unknown])
+
+
+def test_count_states_gives_every_state_zero_or_its_count(engine: Engine) -> None:
+    for i, (state, target) in enumerate([("held", "blog"), ("held", "blog"), ("pending", "blog"), ("held", "x")]):
+        add(engine, f"a{i}", state, target=target)
+    with engine.connect() as conn:
+        counts = ledger.count_states(conn, ["blog"])
+        assert counts == {"pending": 1, "sending": 0, "delivered": 0, "failed": 0, "blocked": 0, "held": 2}
+        assert ledger.count_states(conn, []) == dict.fromkeys(ledger.STATES, 0)
+
+
+def test_claim_and_fail_stamp_the_time_they_are_given(engine: Engine) -> None:
+    delivery = add(engine, "a1", "pending", next_attempt_at=T0)
+    when = T0 + timedelta(minutes=7)
+    assert ledger.claim(engine, delivery, when, "sha256:x") is True
+    claimed = row(engine, delivery)
+    assert claimed["updated_at"] == when and claimed["sending_since"] == when and claimed["attempts"] == 4
+    ledger.fail(engine, delivery, when + timedelta(minutes=1), error="e", retry_at=None)
+    assert row(engine, delivery)["updated_at"] == when + timedelta(minutes=1)
+    never = add(engine, "a2", "pending", next_attempt_at=None)
+    assert ledger.claim(engine, never, when, None) is False  # a row with no due time is never claimed
+
+
+def test_finish_records_the_remote_and_an_empty_meta_when_none(engine: Engine) -> None:
+    delivery = add(engine, "a1", "sending", sending_since=T0)
+    ledger.finish(engine, delivery, T0, action="create", remote_id="7", remote_url="https://x.example/7",
+                  remote_meta=None, delivered_hash="sha256:y")
+    done = row(engine, delivery)
+    assert (done["state"], done["remote_id"], done["remote_url"], done["remote_meta"]) == (
+        "delivered", "7", "https://x.example/7", {})
+    assert done["delivered_hash"] == "sha256:y" and done["last_error"] is None and done["reason"] is None
+
+
+def test_as_utc_converts_aware_times_and_takes_naive_ones_as_utc(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    east = timezone(timedelta(hours=2))
+    assert ledger.as_utc(datetime(2026, 1, 5, 14, 0, tzinfo=east)) == T0
+    assert ledger.as_utc(datetime(2026, 1, 5, 14, 0, tzinfo=east)).tzinfo is UTC
+    monkeypatch.setenv("TZ", "Asia/Tokyo")  # naive means UTC whatever the machine's zone
+    time.tzset()
+    try:
+        assert ledger.as_utc(datetime(2026, 1, 5, 12, 0)) == T0
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

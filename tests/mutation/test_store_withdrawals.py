@@ -6,6 +6,7 @@ to the store for the mutation runs to attribute them (docs/mutation-report.md).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -135,3 +136,14 @@ def test_output_filters_and_sources(engine: Engine) -> None:
     assert store.get_article(engine, "no-such-id") is None
     found = store.get_article(engine, newest_first[1].id)
     assert found is not None and found.title == newest_first[1].title
+
+
+def test_articles_published_at_the_same_time_come_in_id_order(engine: Engine) -> None:
+    same = entries("north", ["a", "b", "c"])
+    stamp = same[0].published
+    store.ingest(engine, "north", [dataclasses.replace(e, published=stamp) for e in same], T0)
+    found = store.articles_for_output(engine, output(), None, limit=10)
+    assert [a.id for a in found] == sorted(a.id for a in found)
+    store.ingest(engine, "north", [], T0, tombstones=tuple(Tombstone(ref=f"north-{s}", when=T0) for s in "abc"))
+    stones = store.articles_for_output(engine, output(), None, limit=10, deleted_since=T0)
+    assert [a.id for a in stones] == sorted(a.id for a in stones)
