@@ -305,3 +305,27 @@ def test_as_utc_converts_aware_times_and_takes_naive_ones_as_utc(monkeypatch: py
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
+
+
+def test_a_withdrawn_article_owes_one_delete_or_nothing() -> None:
+    """``crosspost/terms.py`` ``decide`` for withdrawn articles, decision by decision."""
+    from dataclasses import replace as with_
+
+    from syndicate.config import TargetConfig
+    from syndicate.crosspost.terms import Decision, LedgerView, decide
+    from tests.crosspost.crosspost_helpers import make_article
+
+    gone = with_(make_article(), deleted_at=T0)
+    deleting = TargetConfig(name="t", type="webhook", url="https://hook.example/", delete=True)
+    keeping = TargetConfig(name="t", type="webhook", url="https://hook.example/")
+    posted = LedgerView(state="delivered", action="create", remote_id="7")
+    assert decide(gone, deleting, ledger=posted) == Decision("delete", "pending", "withdrawn at the source")
+    assert decide(gone, keeping, ledger=posted) == Decision("none", None)
+    owed = LedgerView(state="pending", action="delete", remote_id="7")
+    assert decide(gone, deleting, ledger=owed) == Decision("none", None)  # already owed
+    assert decide(gone, deleting, ledger=None) == Decision("none", None)
+    unsent = LedgerView(state="pending", action="create")
+    blocked = Decision("create", "blocked", "withdrawn at the source before it was sent")
+    assert decide(gone, deleting, ledger=unsent) == blocked
+    assert decide(gone, deleting, ledger=LedgerView(state="pending", action="delete")) == blocked
+    assert decide(gone, deleting, ledger=LedgerView(state="blocked", action="delete")) == Decision("none", None)
