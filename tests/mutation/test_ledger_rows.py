@@ -194,6 +194,9 @@ def test_keep_sending_records_the_error_and_the_time_only_while_sending(engine: 
     kept = row(engine, sending)
     assert kept["state"] == "sending" and kept["last_error"] == "e" * 1000 and kept["updated_at"] == now
     assert row(engine, done)["last_error"] == "earlier error" and row(engine, done)["updated_at"] == T0
+    other = add(engine, "a3", "sending", sending_since=T0)
+    ledger.keep_sending(engine, sending, now, "again")
+    assert row(engine, other)["last_error"] == "earlier error"  # only the row named
 
 
 def test_sent_within_counts_this_target_s_requests_since_the_time_inclusive(engine: Engine) -> None:

@@ -144,6 +144,7 @@ def test_articles_published_at_the_same_time_come_in_id_order(engine: Engine) ->
     store.ingest(engine, "north", [dataclasses.replace(e, published=stamp) for e in same], T0)
     found = store.articles_for_output(engine, output(), None, limit=10)
     assert [a.id for a in found] == sorted(a.id for a in found)
+    assert [a.id for a in store.iter_articles(engine)] == sorted(a.id for a in found)
     store.ingest(engine, "north", [], T0, tombstones=tuple(Tombstone(ref=f"north-{s}", when=T0) for s in "abc"))
     stones = store.articles_for_output(engine, output(), None, limit=10, deleted_since=T0)
     assert [a.id for a in stones] == sorted(a.id for a in stones)
