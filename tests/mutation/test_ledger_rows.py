@@ -332,3 +332,9 @@ def test_a_withdrawn_article_owes_one_delete_or_nothing() -> None:
     assert decide(gone, deleting, ledger=unsent) == blocked
     assert decide(gone, deleting, ledger=LedgerView(state="pending", action="delete")) == blocked
     assert decide(gone, deleting, ledger=LedgerView(state="blocked", action="delete")) == Decision("none", None)
+
+
+def test_list_deliveries_made_at_the_same_time_come_in_id_order(engine: Engine) -> None:
+    names = articles_whose_ids_run_backwards(["blog"] * 3)
+    ids = [add(engine, name, "held") for name in names]  # one creation time, inserted in reverse id order
+    assert [r["id"] for r in ledger.list_deliveries(engine)] == sorted(ids)
