@@ -148,3 +148,11 @@ def test_articles_published_at_the_same_time_come_in_id_order(engine: Engine) ->
     store.ingest(engine, "north", [], T0, tombstones=tuple(Tombstone(ref=f"north-{s}", when=T0) for s in "abc"))
     stones = store.articles_for_output(engine, output(), None, limit=10, deleted_since=T0)
     assert [a.id for a in stones] == sorted(a.id for a in stones)
+
+
+def test_an_output_lists_the_newest_first(engine: Engine) -> None:
+    store.ingest(engine, "north", entries("north", ["a", "b", "c", "d", "e"]), T0)  # a at 00:00 … e at 04:00
+    newest = ["north story e", "north story d", "north story c", "north story b", "north story a"]
+    assert titles(store.articles_for_output(engine, output(), None, limit=10)) == newest
+    assert titles(store.articles_for_output(engine, output(), None, limit=2)) == newest[:2]
+    assert titles(list(store.iter_articles(engine))) == newest
