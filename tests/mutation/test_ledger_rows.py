@@ -180,6 +180,7 @@ def test_take_over_claims_one_stale_row_once(engine: Engine) -> None:
     assert ledger.take_over(engine, stale, T0, now) is False  # the second worker loses
     assert row(engine, twin)["sending_since"] == T0  # only the row named
     assert ledger.take_over(engine, unknown, T0, now) is False
+    assert ledger.take_over(engine, twin, None, now) is False  # it has a sending time: None does not match it
     assert ledger.take_over(engine, unknown, None, now) is True
     assert row(engine, unknown)["sending_since"] == now
     assert ledger.take_over(engine, add(engine, "a4", "delivered"), None, now) is False
@@ -207,6 +208,7 @@ def test_sent_within_counts_this_target_s_requests_since_the_time_inclusive(engi
     add(engine, "a4", "sending", sending_since=since - timedelta(seconds=1))
     add(engine, "a5", "pending", delivered_at=since + timedelta(minutes=1), sending_since=since)  # neither state
     add(engine, "a6", "delivered", delivered_at=since, target="list")  # another target
+    add(engine, "a7", "failed", sending_since=since + timedelta(minutes=2))  # a failed send is not in flight
     with engine.connect() as conn:
         assert ledger.sent_within(conn, "blog", since) == 2
         assert ledger.sent_within(conn, "list", since) == 1
