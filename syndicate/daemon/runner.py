@@ -168,7 +168,8 @@ def run_daemon(
             daemon.tick, "interval", seconds=daemon.tick_seconds, id="tick", next_run_time=datetime.now(UTC)
         )
         scheduler.add_job(daemon.renew_lease, "interval", seconds=LEASE_TTL / 3, id="lease")
-        scheduler.add_job(daemon.purge, "interval", hours=1, id="purge")
+        # at start too: a daemon restarted more often than hourly would otherwise never purge
+        scheduler.add_job(daemon.purge, "interval", hours=1, id="purge", next_run_time=datetime.now(UTC))
         if serve:  # ops helper: WebSub subscribe/renew/unsubscribe; the callback is served with the feeds
             from syndicate.websub.subscriber import keep_subscriptions
 

@@ -161,6 +161,9 @@ def get_source(engine: Engine, name: str) -> SourceRow | None:
     return _row(found) if found else None
 
 
+DISABLED_BY_HAND = "disabled by hand"  # `sources disable`, the desk: stays off until enabled, even for --all
+
+
 def due_sources(config: Config, rows: dict[str, SourceRow], now: datetime, *, force: bool = False) -> list[str]:
     """Names of the configured, enabled sources due at ``now`` (pure)."""
     due = []
@@ -171,8 +174,8 @@ def due_sources(config: Config, rows: dict[str, SourceRow], now: datetime, *, fo
         if row is None:
             due.append(source.name)
             continue
-        if row.disabled_reason and not force:
-            continue
+        if row.disabled_reason and (not force or row.disabled_reason.startswith(DISABLED_BY_HAND)):
+            continue  # --all retries a suspended or gone source, never one a person disabled
         if force or row.next_due_at is None or row.next_due_at <= now:
             due.append(source.name)
     return due
@@ -392,7 +395,7 @@ def set_enabled(
         values: dict[str, Any] = (
             {"disabled_reason": None, "consecutive_failures": 0, "next_due_at": None}
             if enabled
-            else {"disabled_reason": f"disabled by {actor or 'hand'}"}
+            else {"disabled_reason": f"{DISABLED_BY_HAND} ({actor})" if actor else DISABLED_BY_HAND}
         )
         result = conn.execute(update(sources).where(sources.c.name == name).values(**values))
         if result.rowcount and actor is not None:

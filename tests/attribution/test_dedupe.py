@@ -147,7 +147,7 @@ def test_a_single_copy_is_its_own_primary() -> None:
     """One copy needs no ranking: it is the primary, taken as the original's own when it is one or
     when its attribution names its own URL; otherwise the article points at the original it names."""
     alone = merge_copies("x", [original()], None)
-    assert alone.url == original().url and alone.attribution.republishers == ()
+    assert alone.url == "https://harbortimes.example/news/strike" and alone.attribution.republishers == ()
 
     wire = republished("Wire", "wire.example")
     assert not wire.is_original
@@ -155,6 +155,9 @@ def test_a_single_copy_is_its_own_primary() -> None:
     assert merged.url == "https://harbortimes.example/news/strike"
     assert merged.attribution.original_publisher == "Harbor Times"
 
-    self_named = replace(wire, attribution=replace(wire.attribution, original_url=wire.copy_url))
+    # a copy with no URL of its own that names itself as the original: the article lives where the copy does
+    # (the old assertion compared the result with the copy's own `url or copy_url`, which held whatever merge did)
+    self_named = replace(wire, url=None, attribution=replace(wire.attribution, original_url=wire.copy_url))
     merged = merge_copies("x", [self_named], None)
-    assert merged.url == (self_named.url or self_named.copy_url)
+    assert merged.url == "https://wire.example/strike"
+    assert merged.attribution.original_url == "https://wire.example/strike"

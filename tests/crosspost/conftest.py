@@ -1,7 +1,9 @@
 """Fixtures for the crosspost tests: a fresh ledger per test, on SQLite and (when it runs) PostgreSQL.
 
 PostgreSQL: ``$SYNDICATE_TEST_POSTGRES`` (default ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``,
-what .ci/run starts); each test gets a database of its own. Skipped when the server is not reachable.
+what .ci/run starts); each test session gets a database of its own. When the server cannot be reached or
+the driver is missing, the PostgreSQL half is skipped outside CI and fails in CI (tests/helpers/services.py);
+any other error is a test error, never a skip.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -22,6 +25,7 @@ from crosspost_helpers import new_engine
 
 from syndicate.store.db import open_engine
 from syndicate.store.schema import metadata
+from tests.helpers.services import require_service
 
 POSTGRES = os.environ.get("SYNDICATE_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
@@ -29,13 +33,16 @@ POSTGRES = os.environ.get("SYNDICATE_TEST_POSTGRES", "postgresql+psycopg://postg
 @pytest.fixture(scope="session")
 def postgres_engine() -> Iterator[Engine]:
     """One migrated database per test session (per xdist worker); tests empty its tables."""
+    where = make_url(POSTGRES).render_as_string()
     try:
         admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             name = f"syndicate_xp_{uuid.uuid4().hex[:12]}"
             conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # no server, no driver, no permission
-        pytest.skip(f"PostgreSQL at {make_url(POSTGRES).render_as_string()} is not usable: {type(exc).__name__}")
+    except ModuleNotFoundError as exc:  # the psycopg driver is not installed
+        require_service("PostgreSQL", f"no driver for {where}: {exc}")
+    except OperationalError as exc:  # no server there, or it refuses us
+        require_service("PostgreSQL", f"{where} cannot be reached: {str(exc.orig).splitlines()[0]}")
     engine = open_engine(make_url(POSTGRES).set(database=name).render_as_string(hide_password=False))
     try:
         yield engine

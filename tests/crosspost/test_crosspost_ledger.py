@@ -60,10 +60,14 @@ def test_retry_delay_backs_off_with_jitter_and_honours_the_server() -> None:
     assert low == [48.0, 96.0, 192.0, 384.0, 768.0, 1536.0, 2880.0]
     assert high[-1] == pytest.approx(3600 * 1.2) and all(h > lo for h, lo in zip(high, low, strict=True))
     assert retry_delay(3, 600.0, max_backoff=60, rng=lambda: 0.5) == 630.0
-    assert MAX_ATTEMPTS > 5
 
 
 def test_transient_failures_are_retried_then_given_up(engine: Engine, tmp_path: Path) -> None:
+    """README: "After 12 transient failures in a row a delivery is given up" — not after 11, not after 13.
+
+    Mutations killed: ``MAX_ATTEMPTS`` other than 12; ``attempts >= MAX_ATTEMPTS`` made ``>`` (a 13th try)
+    or ``attempts + 1 >=`` (given up after 11)."""
+    assert MAX_ATTEMPTS == 12
     # a folder that vanishes is permanent for the files target; use a webhook that is down instead
     config = make_config(tmp_path, [{"name": "hook", "type": "webhook", "url": "http://127.0.0.1:9/down"}])
     plan(engine, config, now=T0)
@@ -75,11 +79,17 @@ def test_transient_failures_are_retried_then_given_up(engine: Engine, tmp_path: 
     row = row_for(engine, article.id, "hook")
     assert row["state"] == "failed" and row["attempts"] == 1
     assert row["next_attempt_at"].replace(tzinfo=UTC) > now
-    for _ in range(MAX_ATTEMPTS - 1):
+    for attempt in range(2, 13):
+        assert row_for(engine, article.id, "hook")["state"] == "failed"
         now = row_for(engine, article.id, "hook")["next_attempt_at"].replace(tzinfo=UTC) + timedelta(seconds=1)
         deliver(engine, config, now=now)
+        row = row_for(engine, article.id, "hook")
+        assert row["attempts"] == attempt
+        assert (row["next_attempt_at"] is None) == (attempt == 12), f"given up after {attempt} failures"
     row = row_for(engine, article.id, "hook")
-    assert row["attempts"] == MAX_ATTEMPTS and row["next_attempt_at"] is None and "gave up" in row["last_error"]
+    assert row["attempts"] == 12 and row["next_attempt_at"] is None and "gave up" in row["last_error"]
+    assert deliver(engine, config, now=now + timedelta(days=30)).failed == 0  # never tried again
+    assert row_for(engine, article.id, "hook")["attempts"] == 12
 
 
 def test_list_deliveries_and_counts(engine: Engine, tmp_path: Path) -> None:

@@ -1,4 +1,6 @@
-"""Real PostgreSQL, Redis, workers and schedulers for the scale-out tests (skipped when absent)."""
+"""Real PostgreSQL, Redis, workers and schedulers for the scale-out tests.
+
+The fixtures turn a missing service into a skip outside CI and a failure in CI (tests/helpers/services.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from tests.helpers.services import ServiceUnavailable
 
 REPO = Path(__file__).resolve().parents[2]
 TOOLS = REPO.parent / "shared" / "tools"
@@ -196,20 +200,25 @@ def json_lines(text: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
-def wordpress() -> dict[str, str] | None:
-    """A real WordPress (../shared/tools/wordpress-up.sh): WP_URL, WP_USER, WP_APP_PASSWORD; None when absent."""
+def wordpress() -> dict[str, str]:
+    """A real WordPress (../shared/tools/wordpress-up.sh): WP_URL, WP_USER, WP_APP_PASSWORD.
+
+    Raises ServiceUnavailable, saying why, when it cannot be had."""
     script = TOOLS / "wordpress-up.sh"
     if not script.is_file():
-        return None
+        raise ServiceUnavailable(f"{script} is absent (../shared/tools starts it; CI has it)")
     try:
         out = subprocess.run(["bash", str(script)], capture_output=True, text=True, timeout=900)
     except subprocess.TimeoutExpired:
-        return None
+        raise ServiceUnavailable(f"{script.name} did not finish in 900s") from None
     if out.returncode != 0:
-        return None
+        tail = " | ".join(out.stderr.strip().splitlines()[-3:])
+        raise ServiceUnavailable(f"{script.name} failed (rc={out.returncode}): {tail}")
     values: dict[str, str] = {}
     for line in out.stdout.splitlines():
         key, sep, value = line.partition("=")
         if sep and key.isidentifier():
             values[key] = value.strip().strip("'\"")
-    return values if all(k in values for k in ("WP_URL", "WP_USER", "WP_APP_PASSWORD")) else None
+    if not all(k in values for k in ("WP_URL", "WP_USER", "WP_APP_PASSWORD")):
+        raise ServiceUnavailable(f"{script.name} printed no WP_URL/WP_USER/WP_APP_PASSWORD")
+    return values

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import signal
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, func, select
 
+from syndicate.config import load_config
+from syndicate.distributed.app import claim_hold
 from syndicate.distributed.client import batches
 from syndicate.store.schema import articles, deliveries, leases
 from tests.distributed.farm import FeedFarm
@@ -48,6 +51,7 @@ def test_one_active_scheduler_and_a_takeover(
         processes += [doomed, survivor]
         wait_for(lambda: workers_answering(config) >= 2, timeout=90, what="two workers to answer")
 
+        started = time.monotonic()  # claims are made from here on
         first = spawn("run", config=config, log=tmp_path / "scheduler-1.log")
         second = spawn("run", config=config, log=tmp_path / "scheduler-2.log")
         processes += [first, second]
@@ -64,6 +68,7 @@ def test_one_active_scheduler_and_a_takeover(
         wait_for(lambda: holder_pid() == standby.pid, timeout=60, what="the standby to take over")
 
         wait_for(lambda: farm.fetched() == FEEDS, timeout=90, what="every feed to be fetched")
+        claims_lapsed = int((time.monotonic() - started) // claim_hold(load_config(config)))
         wait_for(lambda: count(select(func.count()).select_from(articles)) == FEEDS * ENTRIES,
                  timeout=90, what="every article to be stored")
         delivered = select(func.count()).select_from(deliveries).where(deliveries.c.state == "delivered")
@@ -79,9 +84,14 @@ def test_one_active_scheduler_and_a_takeover(
 
     assert len(receiver.created()) == HOOKED
     assert receiver.resent() == {}  # no crosspost sent twice
+    # A feed is fetched again only when a worker died holding its task (the doomed one holds one batch at
+    # a time: prefetch 1) or when its claim lapsed while its task waited in the queue: that lapse depends on
+    # how loaded the machine is, so the bound counts the lapses that could have happened, whatever the timing.
+    hits = farm.hit_counts()
     held = len(batches([str(i) for i in range(FEEDS)])[0])  # the killed worker held one batch at most
-    assert count_over(farm.hit_counts(), 1) <= held  # only what it held was fetched again
-    assert max(farm.hit_counts().values()) <= 2
+    if claims_lapsed == 0:
+        assert count_over(hits, 1) <= held, hits  # only what the killed worker held was fetched again
+    assert max(hits.values()) <= 2 + claims_lapsed, (hits, claims_lapsed)
 
 
 def count_over(hits: dict[str, int], limit: int) -> int:

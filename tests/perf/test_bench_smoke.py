@@ -1,15 +1,20 @@
-"""Regression guard: a small run of bench/run.py, judged by ratios only (never absolute times).
+"""Regression guard: a small run of bench/run.py, judged by ratios of CPU seconds only (never absolute times).
 
-60 feeds x 20 entries, syndicate and reader side by side on the same farm in one run. It
-fails only when a ratio is off its target by a wide margin (the targets, measured on
-the full farm, are in bench/README.md):
+60 feeds x 20 entries, syndicate and reader side by side on the same farm in one run. Each guard is
+1.5x the ratio this very run measures (not the full farm's targets in bench/README.md, which this
+small farm's fixed start-up costs distort): a 50 % regression of one ratio fails, noise does not.
 
-* a first sync costing more than 3x reader's CPU (target: 8x faster on the full farm);
-* an everything-304 pass costing more than 4x reader's CPU;
-* a pass where 10% of the feeds changed costing more than 60% of a cold sync (target 15%).
+Measured on the 2-core session VM, two runs of
+``.venv/bin/python bench/run.py --feeds 60 --entries 20 --systems syndicate,reader --json-out b.json``
+(CPU seconds of the process tree; mean of the two):
 
-CPU seconds (the process tree's), not wall time: CI runs other tests beside this one, and
-waiting for a core is not the pipeline's cost.
+* syndicate cold / reader cold: 1.24, 1.38 -> 1.31 (guard 1.97; the old guard, 3x, let a 2.3x regression pass);
+* syndicate 304 / reader 304: 0.89, 1.00 -> 0.95 (guard 1.42; the old guard was 4x);
+* syndicate changed / syndicate cold: 0.39, 0.38 -> 0.385 (guard 0.58).
+
+CPU seconds, not wall time: CI runs other tests beside this one, and waiting for a core is not
+the pipeline's cost. Mutation seen to fail it: a ``time.process_time`` busy loop of 3 ms per
+stored entry in ``store/articles.py`` ``ingest`` (cold ratio 2.43, a 1.9x regression).
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+MEASURED = {"cold": 1.31, "304": 0.95, "changed": 0.385}  # see the docstring: how and where
+GUARD = 1.5
 
 pytest.importorskip("reader", reason="the bench compares against lemon24's reader")
 
@@ -41,6 +48,10 @@ def test_smoke_bench_ratios(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     data = json.loads(out.read_text())
     cpu = {(m["system"], m["phase"]): m["cpu"] for m in data["results"]}
-    assert cpu[("syndicate", "cold")] <= 3 * cpu[("reader", "cold")], run.stdout
-    assert cpu[("syndicate", "304")] <= 4 * cpu[("reader", "304")], run.stdout
-    assert cpu[("syndicate", "changed")] <= 0.6 * cpu[("syndicate", "cold")], run.stdout
+    ratios = {
+        "cold": cpu[("syndicate", "cold")] / cpu[("reader", "cold")],
+        "304": cpu[("syndicate", "304")] / cpu[("reader", "304")],
+        "changed": cpu[("syndicate", "changed")] / cpu[("syndicate", "cold")],
+    }
+    over = {k: round(v, 2) for k, v in ratios.items() if v > GUARD * MEASURED[k]}
+    assert not over, f"CPU ratios over {GUARD}x the measured {MEASURED}: {over}\n{run.stdout}"

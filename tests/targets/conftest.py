@@ -1,8 +1,8 @@
 """Fixtures for the target tests: one harness per target type, each backed by a real server.
 
-WordPress and Ghost are the real programs (started by ../shared/tools/*-up.sh; the
-tests skip with a message when those tools are absent); email is a real aiosmtpd SMTP
-server; files are real files; discourse, mastodon, micropub and webhook are local HTTP
+WordPress and Ghost are the real programs (started by ../shared/tools/*-up.sh; when they
+cannot be had the tests skip with the reason outside CI and fail in CI, tests/helpers/services.py);
+email is a real aiosmtpd SMTP server; files are real files; discourse, mastodon, micropub and webhook are local HTTP
 servers that speak the documented protocols (tests/targets/target_servers).
 """
 
@@ -43,6 +43,8 @@ from target_servers.micropub import MicropubServer  # noqa: E402
 from target_servers.proxy import FaultProxy  # noqa: E402
 from target_servers.webhook import WebhookReceiver  # noqa: E402
 
+from tests.helpers.services import require_service  # noqa: E402
+
 TOOLS = HERE.parents[1].parent / "shared" / "tools"
 
 
@@ -59,10 +61,10 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
     engine.dispose()
 
 
-def _run_tool(script: str, env: dict[str, str] | None = None) -> dict[str, str]:
+def _run_tool(service: str, script: str, env: dict[str, str] | None = None) -> dict[str, str]:
     path = TOOLS / script
     if not path.is_file():
-        pytest.skip(f"{path} is absent: the real-server tests need ../shared/tools (CI has it)")
+        require_service(service, f"{path} is absent: the real-server tests need ../shared/tools (CI has it)")
     lock_path = Path(tempfile.gettempdir()) / f"syndicate-tests-{path.stem}.lock"
     try:
         with lock_path.open("w") as lock:  # one start at a time across pytest-xdist workers
@@ -70,10 +72,10 @@ def _run_tool(script: str, env: dict[str, str] | None = None) -> dict[str, str]:
             out = subprocess.run(["bash", str(path)], capture_output=True, text=True, timeout=900,
                                  env={**os.environ, **(env or {})})
     except subprocess.TimeoutExpired:
-        pytest.skip(f"{script} timed out")
+        require_service(service, f"{script} timed out")
     if out.returncode != 0:
         tail = " | ".join(out.stderr.strip().splitlines()[-3:])
-        pytest.skip(f"{script} failed (rc={out.returncode}): {tail}")
+        require_service(service, f"{script} failed (rc={out.returncode}): {tail}")
     values: dict[str, str] = {}
     for line in out.stdout.splitlines():
         key, sep, value = line.partition("=")
@@ -85,18 +87,18 @@ def _run_tool(script: str, env: dict[str, str] | None = None) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def wordpress() -> dict[str, str]:
     """A real WordPress on 127.0.0.1 (Debian's package) with an application password."""
-    values = _run_tool("wordpress-up.sh")
+    values = _run_tool("WordPress", "wordpress-up.sh")
     if not all(k in values for k in ("WP_URL", "WP_USER", "WP_APP_PASSWORD")):
-        pytest.skip("wordpress-up.sh printed no WP_URL/WP_USER/WP_APP_PASSWORD")
+        require_service("WordPress", "wordpress-up.sh printed no WP_URL/WP_USER/WP_APP_PASSWORD")
     return values
 
 
 @pytest.fixture(scope="session")
 def ghost() -> dict[str, str]:
     """A real Ghost on 127.0.0.1 with an Admin API key."""
-    values = _run_tool("ghost-up.sh", {"GHOST_VERIFY": "0"})
+    values = _run_tool("Ghost", "ghost-up.sh", {"GHOST_VERIFY": "0"})
     if not all(k in values for k in ("GHOST_URL", "GHOST_ADMIN_KEY")):
-        pytest.skip("ghost-up.sh printed no GHOST_URL/GHOST_ADMIN_KEY")
+        require_service("Ghost", "ghost-up.sh printed no GHOST_URL/GHOST_ADMIN_KEY")
     return values
 
 

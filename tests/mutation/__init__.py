@@ -1,0 +1,1 @@
+"""Targeted tests that kill mutants the broader suites let live (docs/mutation-report.md)."""

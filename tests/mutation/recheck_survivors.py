@@ -1,0 +1,71 @@
+"""Re-check the survivors of the last ``mutmut run`` against the tests as they are now.
+
+mutmut records which tests reach a function when it starts; tests written afterwards (to kill its
+survivors) are not picked for a mutant until a new, long run. This runs each survivor of
+``mutants/`` against the given test files straight away: the mutated copy in ``mutants/`` obeys
+``MUTANT_UNDER_TEST``, so no re-generation is needed.
+
+    .venv/bin/python tests/mutation/recheck_survivors.py PREFIX TEST_FILE...
+    # e.g. PREFIX syndicate.crosspost.ledger with tests/mutation/test_ledger_rows.py
+
+Only the tests named after the mutated function run (``KEYWORDS``; all of them for a function
+not listed), so that a survivor costs seconds. Prints one line per survivor and the totals.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+MUTANTS = ROOT / "mutants"
+
+
+# mutated function -> the tests (pytest -k) written for it in tests/mutation
+KEYWORDS = {
+    "x_take_over": "take_over", "x_sent_within": "sent_within", "x_due_ids": "due_ids",
+    "x_stale_sending": "stale_sending", "x_count_states": "count_states", "x_counts_by_target": "counts_by_target",
+    "x_keep_sending": "keep_sending", "x_finish": "finish", "x_claim": "claim", "x_fail": "fail",
+    "x_list_deliveries": "list_deliveries", "x_release": "release", "x_back_to_pending": "back_to_pending",
+    "x_as_utc": "as_utc", "x__iso": "iso", "x_row_json": "row_json", "x_utcnow": "release_without",
+    "x__grants": "agreement", "x_decide": "withdrawn_article",
+}
+
+
+def survivors() -> list[str]:
+    found = []
+    for meta in sorted(MUTANTS.glob("syndicate/**/*.py.meta")):
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        found += [name for name, code in data["exit_code_by_key"].items() if code == 0]
+    return found
+
+
+def main(prefix: str, test_files: list[str]) -> int:
+    for name in test_files:  # the tests as they are now, beside the mutated code
+        target = MUTANTS / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, target)
+    shutil.copy2(ROOT / "tests" / "crosspost" / "crosspost_helpers.py", MUTANTS / "tests" / "crosspost")
+    killed = 0
+    names = [name for name in survivors() if name.startswith(prefix)]
+    for name in names:
+        env = {**os.environ, "MUTANT_UNDER_TEST": name, "PYTHONPATH": str(MUTANTS)}
+        function = name.rsplit(".", 1)[1].rsplit("__mutmut_", 1)[0]
+        select = ["-k", KEYWORDS[function]] if function in KEYWORDS else []
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *select, *test_files],
+            cwd=MUTANTS, env=env, capture_output=True, text=True, timeout=600,
+        )
+        verdict = "killed" if done.returncode != 0 else "survives"
+        killed += done.returncode != 0
+        print(f"{verdict:8} {name}", flush=True)
+    print(f"{killed} of {len(names)} survivors killed by {' '.join(test_files)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1], sys.argv[2:]))
