@@ -236,7 +236,7 @@ def findings(blocks: Sequence[tuple[Block, Verdict]]) -> Findings:
                     urls.append(url)
             author = hit.group("author")
             if author:
-                (original_authors if rec.name == "articles-by" else authors).extend(split_names(author))
+                (original_authors if rec.author_role == "original" else authors).extend(split_names(author))
             if hit.group("holder") and holder is None:
                 holder = clean_publisher(hit.group("holder"))
                 statement = statement or hit.text
