@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from syndicate.attribution.notices import Findings
+from syndicate.attribution.recognizers import HOUSE_ACCOUNTS
 from syndicate.models import Attribution, ParsedEntry, ParsedFeed, Republisher, SourceFeedInfo
 from syndicate.normalize.text import clean_line, fold
 from syndicate.normalize.urls import clean_url, host_of, is_absolute_http, is_site_root
@@ -85,6 +86,15 @@ class Decision:
     attribution: Attribution
     url: str  # the canonical URL: the original's when known, else this copy's
     is_original: bool
+
+
+def is_house_account(name: str, own: str, feed: ParsedFeed) -> bool:
+    """A feed author that is the site itself, not a writer: "admin", "Staff", "Tyler Durden"
+    (the phrases files' ``house_accounts``), or the site's own name or host."""
+    folded = name.casefold().strip()
+    if folded in HOUSE_ACCOUNTS:
+        return True
+    return any(same_outlet(name, site) for site in (own, feed.title, host_of(feed.link)) if site)
 
 
 def own_outlet(feed: ParsedFeed, publisher: str | None, source_name: str) -> str:

@@ -38,8 +38,23 @@ _BADGE_TEXT = re.compile(
 _NOT_ORIGINAL_HOSTS = ("creativecommons.org", "patreon.com", "paypal.com", "paypal.me", "buymeacoffee.com",
                        "ko-fi.com", "facebook.com", "twitter.com", "x.com", "linkedin.com", "t.me")
 
-# the literal text each recognizer's matches must contain (see attribution/prefilter.py)
-_PREFILTER = prefilter.TablePrefilter(rec.regex for rec in RECOGNIZERS)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Table:
+    """Recognizer rows with their pre-check: the literal text each row's matches must contain
+    (see attribution/prefilter.py)."""
+
+    rows: tuple[Recognizer, ...]
+    prefilter: prefilter.TablePrefilter
+
+    @classmethod
+    def of(cls, rows: Sequence[Recognizer]) -> Table:
+        rows = tuple(rows)
+        return cls(rows, prefilter.TablePrefilter(rec.regex for rec in rows))
+
+
+TABLE = Table.of(RECOGNIZERS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +64,16 @@ class Block:
     text: str
     links: tuple[tuple[str, str], ...] = ()
     index: int = 0  # position among the body's paragraphs
+    tail: bool = False  # one of the body's last TAIL_BLOCKS paragraphs
+
+    @property
+    def lead(self) -> bool:
+        return self.index < LEAD_BLOCKS
+
+    @property
+    def where(self) -> str:
+        """Where the paragraph sits, as evidence records it: lead, tail or body."""
+        return "lead" if self.lead else "tail" if self.tail else "body"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,48 +115,81 @@ def _outside(text: str, spans: Iterable[tuple[int, int]]) -> str:
     return "".join(ch for ch, c in zip(text, covered, strict=True) if not c)
 
 
-def find_hits(text: str, *, lead: bool) -> list[Hit]:
-    """Every recognizer hit in one paragraph's text."""
+def applies(rec: Recognizer, *, lead: bool, tail: bool) -> bool:
+    """May the row match a paragraph in this position?"""
+    where = rec.where
+    return where == "any" or (where == "lead" and lead) or (where == "tail" and tail) or (
+        where == "edge" and (lead or tail)
+    )
+
+
+def find_hits(text: str, *, lead: bool, tail: bool = False, table: Table | None = None) -> list[Hit]:
+    """Every recognizer hit in one paragraph's text (``lead``/``tail``: where the paragraph sits)."""
     hits: list[Hit] = []
     if len(text) > MAX_BLOCK_CHARS:
         return hits
+    table = table or TABLE
+    edge = lead or tail
     candidates = [
         rec
-        for rec in map(RECOGNIZERS.__getitem__, _PREFILTER.possible_rows(text))  # exact: skips rows that cannot match
-        if (lead or rec.where != "lead") and not (rec.scope == "whole" and len(text) > MAX_WHOLE_CHARS)
+        for rec in map(table.rows.__getitem__, table.prefilter.possible_rows(text))  # exact: skips rows that cannot
+        if applies(rec, lead=lead, tail=tail) and not (rec.scope == "whole" and len(text) > MAX_WHOLE_CHARS)
     ]
     if not candidates:
         return hits
     spans: list[tuple[int, int]] = []
-    if any(rec.scope in ("sentence", "rest") for rec in candidates):  # whole-text rows need no sentences
+    if edge or any(rec.scope in ("sentence", "clause", "rest") for rec in candidates):
         spans = sentence_spans(text)
     for rec in candidates:
-        if rec.scope == "sentence":
+        if rec.scope == "rest":
+            rest = _rest_hit(rec, text, spans)
+            if rest is not None:
+                hits.append(rest)
+            continue
+        if rec.scope in ("sentence", "clause"):
             for start, end in spans:
                 if end - start > MAX_SENTENCE_CHARS:
                     continue
                 match = rec.regex.search(text[start:end])
-                if match:
+                if match and rec.scope == "clause":
+                    hits.append(_hit(rec, match, start + match.start(), start + match.end(), text))
+                elif match:
                     hits.append(_hit(rec, match, start, end, text))
             continue
         match = rec.regex.search(text)
+        if rec.scope == "whole" and edge and len(spans) > 1 and not (
+            match and _alnum(_outside(text, [match.span()])) <= TRIVIAL_REMAINDER
+        ):  # in the lead and the tail a sentence may be a byline or a widget label on its own
+            for start, end in spans:
+                found = rec.regex.search(text[start:end])
+                if found and _alnum(text[start:end]) - _alnum(found.group(0)) <= TRIVIAL_REMAINDER:
+                    hits.append(_hit(rec, found, start + found.start(), start + found.end(), text))
+            continue
         if not match:
             continue
         if rec.scope == "block":
             hits.append(_hit(rec, match, 0, len(text), text))
-        elif rec.scope == "rest":
-            start = max((a for a, _ in spans if a <= match.start()), default=0)
-            hits.append(_hit(rec, match, start, len(text), text))
         elif _alnum(_outside(text, [match.span()])) <= TRIVIAL_REMAINDER:  # whole
             hits.append(_hit(rec, match, match.start(), match.end(), text))
     hits.sort(key=lambda h: (h.start, h.recognizer.name))
     return hits
 
 
-def scan_block(block: Block) -> Verdict:
+def _rest_hit(rec: Recognizer, text: str, spans: list[tuple[int, int]]) -> Hit | None:
+    """A grant or an appeal and everything after it: from the first sentence the row matches
+    (as a sentence, so ``^`` is where a sentence starts) to the paragraph's end."""
+    for start, end in spans:
+        if end - start <= MAX_SENTENCE_CHARS:
+            found = rec.regex.search(text[start:end])
+            if found:
+                return _hit(rec, found, start, len(text), text)
+    return None
+
+
+def scan_block(block: Block, table: Table | None = None) -> Verdict:
     """Is this paragraph a notice or an appeal (remove it), and which phrases does it hold?"""
     text = block.text
-    hits = find_hits(text, lead=block.index < LEAD_BLOCKS)
+    hits = find_hits(text, lead=block.lead, tail=block.tail, table=table)
     if any(h.recognizer.needs_link for h in hits) and not any(_is_article_link(href) for _, href in block.links):
         hits = [h for h in hits if not h.recognizer.needs_link]
     badge = _license_badge(block)
@@ -141,6 +199,64 @@ def scan_block(block: Block) -> Verdict:
         return Verdict(False, ())
     remainder = _outside(text, [(h.start, h.end) for h in hits])
     return Verdict(_alnum(remainder) <= TRIVIAL_REMAINDER, tuple(hits))
+
+
+_OPENS_CLAUSE = re.compile(r"[\W_]*[A-Z0-9À-Þ\u4e00-\u9fff—–(\[]")  # a glued sentence or credit starts so
+
+
+def edge_cut(block: Block, verdict: Verdict, side: str) -> tuple[int, int] | None:
+    """The notice part of a kept lead (``side="lead"``) or tail paragraph: the span of its text
+    covered by hits from its start (lead) or up to its end (tail), ending (starting) where a
+    sentence or a glued clause does, so the article's own sentences stay whole; None when none."""
+    text = block.text
+    spans = sorted((h.start, h.end) for h in verdict.hits)
+    if not spans:
+        return None
+    starts = {a for a, _ in sentence_spans(text)}
+    if side == "lead":
+        pos = _skip(text, 0, 1)
+        while True:
+            ends = [end for start, end in spans if start <= pos < end]
+            if not ends:
+                break
+            pos = _skip(text, max(ends), 1)
+        if pos == 0 or _alnum(text[:pos]) == 0:
+            return None
+        if pos < len(text) and pos not in starts and not _OPENS_CLAUSE.match(text, pos):
+            return None
+        return (0, pos)
+    pos = len(text)
+    cut = pos
+    while True:
+        probe = _skip(text, pos, -1)
+        starts_here = [start for start, end in spans if start < probe <= end]
+        if not starts_here:
+            break
+        cut = pos = min(starts_here)
+    if cut == len(text) or _alnum(text[cut:]) == 0:
+        return None
+    if cut > 0 and cut not in starts and not (
+        _OPENS_CLAUSE.match(text, cut) and not text[:cut].rstrip().endswith(("-", "'"))
+    ):
+        return None
+    return (cut, len(text))
+
+
+def _skip(text: str, pos: int, step: int) -> int:
+    """``pos`` moved over spaces and punctuation (forward with ``step=1``, backward with -1)."""
+    if step > 0:
+        while pos < len(text) and not text[pos].isalnum():
+            pos += 1
+        return pos
+    while pos > 0 and not text[pos - 1].isalnum():
+        pos -= 1
+    return pos
+
+
+def within(verdict: Verdict, span: tuple[int, int]) -> Verdict:
+    """The verdict for the removed part ``span`` of a paragraph: its hits that lie in it."""
+    start, end = span
+    return Verdict(True, tuple(h for h in verdict.hits if h.start >= start and h.end <= end + 1))
 
 
 def _is_article_link(href: str) -> bool:

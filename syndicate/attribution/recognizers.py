@@ -290,8 +290,10 @@ CONDITION_PHRASES: tuple[tuple[str, str], ...] = (
     ("link-to-original", r"\b(?:hyper)?link(?:ed|ing)?\b.{0,20}\b(?:to|back)\b.{0,30}\boriginal\b|\bhyperlink\b"
      r"|\blink(?:ing)? back\b"),
     ("no-derivatives", r"\bin (?:their|its) entirety\b|\bwithout (?:any )?(?:changes|modifications|alterations|edits)"
-     r"|\bmay not be (?:edited|altered|modified|changed)\b|\bunaltered\b|\bunedited\b"),
+     r"|\bmay not be (?:edited|altered|modified|changed)\b|\bunaltered\b|\bunedited\b|\bexactly as is\b"
+     r"|\bchanges\b.{0,80}\bmust be approved\b"),
     ("noncommercial", r"\bnon-?commercial\b|\bcommunity (?:internet )?sites?\b|\bnot for (?:commercial|profit)\b"
+     r"|\bfree of charge\b|\bwithout (?:any )?charge\b"
      r"|\bcommercial\b.{0,60}\b(?:contact|permission|not permitted|prohibited|excluded|not allowed)\b"),
     ("permission-required", r"\bmust (?:request|obtain|ask for|seek) (?:written )?permission\b"),
 )  # fmt: skip

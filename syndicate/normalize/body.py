@@ -20,7 +20,8 @@ from html import escape
 import lxml.html
 from lxml import etree
 
-from syndicate.attribution.notices import Block, Findings, Verdict, findings, scan_block
+from syndicate.attribution.notices import Block, Findings, Verdict, edge_cut, findings, scan_block, within
+from syndicate.attribution.recognizers import TAIL_BLOCKS
 from syndicate.normalize.sanitize import resanitize, sanitize
 from syndicate.normalize.text import collapse, html_to_text, strip_controls
 
@@ -120,8 +121,12 @@ def clean_text(
         return ""
     if _SEPARATOR.match(text):
         return clean_body(raw, base, rules, verdicts).text
-    verdict = _scan(Block(text, (), 0), verdicts)
-    return "" if verdict.remove else text
+    verdict = _scan(Block(text, (), 0, tail=True), verdicts)
+    if verdict.remove:
+        return ""
+    if verdict.hits:  # a notice sentence may open or end it: the long way cuts it
+        return clean_body(raw, base, rules, verdicts).text
+    return text
 
 
 # whitespace between a block's end or start and the next block's start or end: never shown
@@ -174,16 +179,17 @@ def _clean_pass(
         return html
     _wrap_inline_runs(root)
     index = 0
-    for element in _leaf_blocks(root):
-        if element.tag in CAPTION_TAGS:  # a caption credits an image, never the article
-            continue
+    # a caption credits an image, never the article
+    leaves = [element for element in _leaf_blocks(root) if element.tag not in CAPTION_TAGS]
+    kept: list[tuple[lxml.html.HtmlElement, Block, Verdict]] = []
+    for position, element in enumerate(leaves):
         text = collapse(_text_of(element))
         if not text and element.find(".//a") is None:
             continue
         links = tuple(
             (collapse(a.text_content()), a.get("href", "")) for a in element.iter("a") if a.get("href")
         )
-        block = Block(text, links, index)
+        block = Block(text, links, index, tail=position >= len(leaves) - TAIL_BLOCKS)
         index += 1
         verdict = _scan(block, verdicts)
         if not verdict.remove and any(p.search(text) for p in patterns):
@@ -195,6 +201,12 @@ def _clean_pass(
             _clean_lines(element, block.index, scanned, verdicts)
             if not _has_content(element):
                 _remove(element, root)
+        else:
+            kept.append((element, block, verdict))
+    if kept:  # the first and last kept paragraphs may open or end with a notice glued to the article's text
+        cut = _cut_edge(*kept[0], "lead", root, scanned)
+        if len(kept) > 1 or not cut:  # one paragraph cut at its start is read again in the next pass
+            _cut_edge(*kept[-1], "tail", root, scanned)
     if "protected" in html or "&#" in html:  # sanitize's output spells every letter of its text out
         _strip_placeholders(root)
     _trim(root)
@@ -205,6 +217,86 @@ def _clean_pass(
     if out is None:  # sanitize is pure: the same markup always gives the same output
         out = sanitized[markup] = resanitize(markup)
     return out
+
+
+def _cut_edge(element: lxml.html.HtmlElement, block: Block, verdict: Verdict, side: str,
+              root: lxml.html.HtmlElement, scanned: list[tuple[Block, Verdict]]) -> bool:
+    """Remove the notice sentences or clauses a lead or tail paragraph opens or ends with (True if any)."""
+    if not verdict.hits:
+        return False
+    span = edge_cut(block, verdict, side)
+    if span is None:
+        return False
+    scanned.append((block, within(verdict, span)))
+    _cut_text(element, *span)
+    if not _has_content(element):
+        _remove(element, root)
+    return True
+
+
+def _cut_text(element: lxml.html.HtmlElement, start: int, end: int) -> None:
+    """Remove the characters ``start``–``end`` of the element's collapsed text (``collapse(_text_of(…))``)
+    from its text nodes, dropping the line breaks inside the cut and inline elements it leaves empty."""
+    slots: list[tuple[lxml.html.HtmlElement, str, int]] = []  # (node, "text"|"tail", raw offset)
+    breaks: list[tuple[lxml.html.HtmlElement, int]] = []
+    raw: list[str] = []
+    offset = 0
+
+    def walk(node: lxml.html.HtmlElement) -> None:
+        nonlocal offset
+        if node.text:
+            slots.append((node, "text", offset))
+            raw.append(node.text)
+            offset += len(node.text)
+        for child in node:
+            if child.tag == "br":
+                breaks.append((child, offset))
+                raw.append(" ")
+                offset += 1
+            elif isinstance(child, lxml.html.HtmlElement):
+                walk(child)
+            if child.tail:
+                slots.append((child, "tail", offset))
+                raw.append(child.tail)
+                offset += len(child.tail)
+
+    walk(element)
+    text = "".join(raw)
+    visible: list[int] = []  # raw offset of each character of the collapsed text
+    space: int | None = None
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if visible and space is None:
+                space = i
+            continue
+        if space is not None:
+            visible.append(space)
+            space = None
+        visible.append(i)
+    if start >= len(visible) or end <= start:
+        return
+    raw_start = visible[start]
+    raw_end = visible[end - 1] + 1 if end <= len(visible) else len(text)
+    touched: list[lxml.html.HtmlElement] = []
+    for owner, attr, at in slots:
+        value = getattr(owner, attr)
+        lo, hi = max(raw_start - at, 0), min(raw_end - at, len(value))
+        if lo < hi:
+            setattr(owner, attr, (value[:lo] + value[hi:]) or None)
+            touched.append(owner if attr == "text" else owner.getparent())
+    for br, at in breaks:
+        if raw_start <= at < raw_end:
+            br.drop_tree()
+    for node in touched:  # inline elements the cut emptied ("<a>first published on X</a>")
+        while node is not None and node is not element and not _has_content(node):
+            parent = node.getparent()
+            node.drop_tree()
+            node = parent
+    element.text = (element.text or "").lstrip() or None
+    if len(element):
+        element[-1].tail = (element[-1].tail or "").rstrip() or None
+    else:
+        element.text = (element.text or "").rstrip() or None
 
 
 def _scan(block: Block, verdicts: dict[Block, Verdict] | None) -> Verdict:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from syndicate.attribution.attribute import decide, own_outlet
+from syndicate.attribution.attribute import decide, is_house_account, own_outlet
 from syndicate.attribution.notices import Block, Verdict
 from syndicate.attribution.rights import RightsClaim, claim_from_config, claim_from_raw, combine
 from syndicate.config import SourceConfig
@@ -70,6 +70,9 @@ def _normalize(entry: ParsedEntry, feed: ParsedFeed, source: SourceConfig) -> No
         authors = normalize_authors(p.name for p in entry.source.authors)
     if not authors and entry.source is None:
         authors = normalize_authors(p.name for p in feed.authors)
+    named = found.original_authors or found.authors
+    if named and all(is_house_account(name, own, feed) for name in authors):
+        authors = tuple(unique(named))  # "Authored by X via Y" beats the republisher's "Tyler Durden" or "admin"
 
     decision = decide(entry, feed, own=own, copy_url=copy_url, authors=authors, found=found)
 
