@@ -23,6 +23,7 @@ from syndicate.attribution.recognizers import (
     TRIVIAL_REMAINDER,
     Recognizer,
     conditions_in,
+    languages,
 )
 from syndicate.attribution.rights import RightsClaim, license_rank, sorted_conditions, unique_notices
 from syndicate.models import Notice
@@ -99,7 +100,8 @@ class Verdict:
 
 
 def _hit(rec: Recognizer, match: re.Match[str], start: int, end: int, text: str) -> Hit:
-    groups = tuple((k, v.strip()) for k, v in match.groupdict().items() if v and v.strip())
+    # "publisher2" is a second spelling of "publisher" in an alternation (regex group names are unique)
+    groups = tuple((k.rstrip("0123456789"), v.strip()) for k, v in match.groupdict().items() if v and v.strip())
     return Hit(rec, start, end, text[start:end].strip(), groups)
 
 
@@ -130,6 +132,9 @@ def find_hits(text: str, *, lead: bool, tail: bool = False, table: Table | None 
         return hits
     table = table or TABLE
     edge = lead or tail
+    original = text
+    if "][" in text:  # Markdown reference links left unresolved: read "[blog de X][original]" as "blog de X"
+        text = _MD_REFERENCE.sub(_blank_brackets, text)
     candidates = [
         rec
         for rec in map(table.rows.__getitem__, table.prefilter.possible_rows(text))  # exact: skips rows that cannot
@@ -172,7 +177,18 @@ def find_hits(text: str, *, lead: bool, tail: bool = False, table: Table | None 
         elif _alnum(_outside(text, [match.span()])) <= TRIVIAL_REMAINDER:  # whole
             hits.append(_hit(rec, match, match.start(), match.end(), text))
     hits.sort(key=lambda h: (h.start, h.recognizer.name))
+    if text is not original:  # the covered text as written
+        hits = [Hit(h.recognizer, h.start, h.end, original[h.start : h.end].strip(), h.groups) for h in hits]
     return hits
+
+
+_MD_REFERENCE = re.compile(r"\[([^\[\]]{1,200})\]\[[^\[\]]{0,40}\]")
+
+
+def _blank_brackets(match: re.Match[str]) -> str:
+    """``[text][ref]`` as `` text`` and spaces: the same length, so offsets stay the text's."""
+    inner = match.group(1)
+    return " " + inner + " " * (len(match.group(0)) - len(inner) - 1)
 
 
 def _rest_hit(rec: Recognizer, text: str, spans: list[tuple[int, int]]) -> Hit | None:
@@ -285,6 +301,17 @@ class Findings:
     rights: RightsClaim = field(default_factory=RightsClaim)
 
 
+def _people(names: str, lang: str) -> list[str]:
+    """The people a name list holds, joined by "and" or the row language's own words ("y", "et", "und")."""
+    words = languages()[lang].and_words if lang in languages() else ()
+    for word in words:
+        if word.isalpha() and word.casefold() != "and":
+            names = re.sub(rf"\s+{re.escape(word)}\s+", " and ", names)
+        elif not word.isalpha():
+            names = names.replace(word, " and ")
+    return split_names(names)
+
+
 def clean_publisher(name: str | None) -> str | None:
     if not name:
         return None
@@ -352,7 +379,7 @@ def findings(blocks: Sequence[tuple[Block, Verdict]]) -> Findings:
                     urls.append(url)
             author = hit.group("author")
             if author:
-                (original_authors if rec.author_role == "original" else authors).extend(split_names(author))
+                (original_authors if rec.author_role == "original" else authors).extend(_people(author, rec.lang))
             if hit.group("holder") and holder is None:
                 holder = clean_publisher(hit.group("holder"))
                 statement = statement or hit.text

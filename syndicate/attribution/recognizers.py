@@ -99,6 +99,7 @@ _NOT_IN_NAME = (r"(?!(?-i:The|This|That|These|Those|A|An|In|On|At|It|Its|He|She|
 _PARTICLE = r"(?-i:de|du|des|la|le|del|della|van|von|der|den|da|dos|al|bin|ibn)"
 _PERSON = rf"{_NOT_IN_NAME}{_WORD}(?:\s+(?:{_PARTICLE}\s+)*{_NOT_IN_NAME}{_WORD})*"
 _SEP = r"\s*(?:\||–|—|-(?=\s)|·)\s*"
+_ZH_RUN = r"[^\s，。；：:,;|｜（()）“”「」《》！？!?、]{1,30}?(?=[\s，。；：:,;|｜（()）“”「」《》！？!?、]|$)"
 _BASE_PLACEHOLDERS: dict[str, str] = {
     "HOLDER": rf"(?P<holder>{_NAME})",
     "OUTLET": rf"(?P<outlet>{_NAME})",
@@ -110,6 +111,10 @@ _BASE_PLACEHOLDERS: dict[str, str] = {
                   r"|july|august|september|october|november|december|the|then|now|far|then|this|that|law|car|bus|train"
                   r"|air|sea|road|rail|night|day|noon|midnight|christmas|easter|spring|summer|autumn|fall|winter)",
     "YEAR": r"(?P<year>(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)",
+    # Chinese names are not capitalised: a run up to punctuation, a space or a quote ("本文转载自澎湃新闻。")
+    "ZH_PUB": rf"[“「《]?(?P<publisher>{_ZH_RUN})[”」》]?",
+    "ZH_AUTHOR": rf"(?P<author>{_ZH_RUN})",
+    "ZH_HOLDER": rf"(?P<holder>{_ZH_RUN})",
 }  # fmt: skip
 _NUMERIC_DATE = r"\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{4}-\d\d-\d\d|\d{4}年\d{1,2}月\d{1,2}日"
 
@@ -177,8 +182,10 @@ class RowError(ValueError):
     """A recognizer row that is malformed (a bad field, a pattern that does not compile or match its example)."""
 
 
-_ROW_FIELDS = frozenset({"id", "kind", "pattern", "example", "scope", "where", "license", "conditions", "notice",
-                         "republished", "grant_conditions", "needs_link", "author_role", "subject", "lang"})  # fmt: skip
+_ROW_FIELDS = frozenset({
+    "id", "kind", "pattern", "example", "scope", "where", "license", "conditions", "notice",
+    "republished", "grant_conditions", "needs_link", "author_role", "subject", "lang",
+})  # fmt: skip
 
 
 def row_from_mapping(data: Mapping[str, Any], lang: str, *, check_example: bool = False) -> Recognizer:

@@ -16,8 +16,9 @@ _WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 _TAG = re.compile(r"<[^>]*>")
 _BLOCK_BREAK = re.compile(r"(?i)<\s*(?:br|hr|/?p|/?div|/?li|/?h[1-6]|/?tr|/?blockquote|/?figcaption|/?pre)\b[^>]*>")
-# a sentence ends at . ! ? … (maybe followed by closing quotes/brackets) before a space and a capital, digit or quote
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9À-Þ])")
+# a sentence ends at . ! ? … (maybe followed by closing quotes/brackets) before a space and a capital, digit or quote,
+# or at 。！？ (CJK full stops need no space)
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9À-Þ])|(?<=[。！？])[”」』）]*\s*(?=\S)")
 
 SUMMARY_MAX = 400  # characters of plain text
 TITLE_FALLBACK_WORDS = 12

@@ -52,11 +52,12 @@ def reference_find_hits(text: str, *, lead: bool, tail: bool = False) -> list[no
                     hits.append(notices._hit(rec, match, start, end, text))
             continue
         match = rec.regex.search(text)
-        whole = match is not None and notices._alnum(notices._outside(text, [match.span()])) <= notices.TRIVIAL_REMAINDER
+        trivial = notices.TRIVIAL_REMAINDER
+        whole = match is not None and notices._alnum(notices._outside(text, [match.span()])) <= trivial
         if rec.scope == "whole" and (lead or tail) and len(spans) > 1 and not whole:
             for start, end in spans:
                 found = rec.regex.search(text[start:end])
-                if found and notices._alnum(text[start:end]) - notices._alnum(found.group(0)) <= notices.TRIVIAL_REMAINDER:
+                if found and notices._alnum(text[start:end]) - notices._alnum(found.group(0)) <= trivial:
                     hits.append(notices._hit(rec, found, start + found.start(), start + found.end(), text))
             continue
         if match is None:
