@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from syndicate.attribution.notices import Findings
 from syndicate.attribution.recognizers import HOUSE_ACCOUNTS
-from syndicate.models import Attribution, ParsedEntry, ParsedFeed, Republisher, SourceFeedInfo
+from syndicate.models import Attribution, Evidence, ParsedEntry, ParsedFeed, Republisher, SourceFeedInfo
 from syndicate.normalize.text import clean_line, fold
 from syndicate.normalize.urls import clean_url, host_of, is_absolute_http, is_site_root
 
@@ -86,6 +86,19 @@ class Decision:
     attribution: Attribution
     url: str  # the canonical URL: the original's when known, else this copy's
     is_original: bool
+
+
+def feed_evidence(entry: ParsedEntry, attribution: Attribution) -> tuple[Evidence, ...]:
+    """Evidence for the original outlet when a feed element, not the body, named it."""
+    found: list[Evidence] = []
+    publisher = attribution.original_publisher
+    source_title = clean_line(entry.source.title) if entry.source is not None else ""
+    for element, value in (("feed.source", source_title), ("feed.dc-source", clean_line(entry.rights.dc_source)),
+                           ("feed.dc-publisher", clean_line(entry.rights.publisher))):  # fmt: skip
+        if publisher and value and value == publisher:
+            found.append(Evidence("original_publisher", publisher, element, "", value, "feed"))
+            break
+    return tuple(found)
 
 
 def is_house_account(name: str, own: str, feed: ParsedFeed) -> bool:

@@ -26,12 +26,13 @@ from syndicate.attribution.recognizers import (
     languages,
 )
 from syndicate.attribution.rights import RightsClaim, license_rank, sorted_conditions, unique_notices
-from syndicate.models import Notice
+from syndicate.models import Evidence, Notice
 from syndicate.normalize.authors import split_names
-from syndicate.normalize.text import fold, sentence_spans
+from syndicate.normalize.text import edge_sentence, fold, sentence_spans
 from syndicate.normalize.urls import host_of, is_absolute_http, is_site_root
 
 _ALNUM = re.compile(r"[^\W_]")
+_IMAGE_REACH = 80  # characters after an image credit that a grant may sit in and still be the image's
 _BADGE_TEXT = re.compile(
     r"^\W*(?:(?:this work is licen[cs]ed under an?\s+)?creative commons(?:\s+licen[cs]e)?)?\W*$", re.I
 )
@@ -142,8 +143,10 @@ def find_hits(text: str, *, lead: bool, tail: bool = False, table: Table | None 
     ]
     if not candidates:
         return hits
+    edges: list[tuple[int, int]] | None = None  # the edge sentences whole rows also read, found once
     spans: list[tuple[int, int]] = []
-    if edge or any(rec.scope in ("sentence", "clause", "rest") for rec in candidates):
+    if any(rec.scope in ("sentence", "rest") or (rec.scope == "clause" and rec.where in ("any", "edge"))
+           for rec in candidates):  # edge clause rows read one sentence, found on its own
         spans = sentence_spans(text)
     for rec in candidates:
         if rec.scope == "rest":
@@ -152,7 +155,7 @@ def find_hits(text: str, *, lead: bool, tail: bool = False, table: Table | None 
                 hits.append(rest)
             continue
         if rec.scope in ("sentence", "clause"):
-            for start, end in spans:
+            for start, end in _clause_sentences(text, rec.where, spans) if rec.scope == "clause" else spans:
                 if end - start > MAX_SENTENCE_CHARS:
                     continue
                 match = rec.regex.search(text[start:end])
@@ -162,10 +165,12 @@ def find_hits(text: str, *, lead: bool, tail: bool = False, table: Table | None 
                     hits.append(_hit(rec, match, start, end, text))
             continue
         match = rec.regex.search(text)
-        if rec.scope == "whole" and edge and len(spans) > 1 and not (
+        if rec.scope == "whole" and edge and not (
             match and _alnum(_outside(text, [match.span()])) <= TRIVIAL_REMAINDER
-        ):  # in the lead and the tail a sentence may be a byline or a widget label on its own
-            for start, end in spans:
+        ):  # the first sentence of a lead paragraph may be a byline, the last of a tail one a widget label
+            if edges is None:
+                edges = _whole_sentences(text, lead=lead, tail=tail)
+            for start, end in edges:
                 found = rec.regex.search(text[start:end])
                 if found and _alnum(text[start:end]) - _alnum(found.group(0)) <= TRIVIAL_REMAINDER:
                     hits.append(_hit(rec, found, start + found.start(), start + found.end(), text))
@@ -180,6 +185,25 @@ def find_hits(text: str, *, lead: bool, tail: bool = False, table: Table | None 
     if text is not original:  # the covered text as written
         hits = [Hit(h.recognizer, h.start, h.end, original[h.start : h.end].strip(), h.groups) for h in hits]
     return hits
+
+
+def _whole_sentences(text: str, *, lead: bool, tail: bool) -> list[tuple[int, int]]:
+    """The sentences a whole-paragraph row also reads at an edge: a lead paragraph's first, a tail one's last."""
+    found = [edge_sentence(text, side) for side, here in (("lead", lead), ("tail", tail)) if here]
+    return [span for span in dict.fromkeys(found) if span is not None and span != (0, len(text))]
+
+
+CLAUSE_REACH = 300  # characters from a paragraph's start (lead) or end (tail) an edge clause row reads
+
+
+def _clause_sentences(text: str, where: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The text a clause row reads: a lead paragraph's first, a tail one's last CLAUSE_REACH characters
+    (a credit glued to the first or last sentence sits there), else every sentence."""
+    if where == "lead":
+        return [(0, min(len(text), CLAUSE_REACH))]
+    if where == "tail":
+        return [(max(0, len(text) - CLAUSE_REACH), len(text))]
+    return spans
 
 
 _MD_REFERENCE = re.compile(r"\[([^\[\]]{1,200})\]\[[^\[\]]{0,40}\]")
@@ -299,6 +323,7 @@ class Findings:
     original_authors: tuple[str, ...] = ()  # from "Articles by:" lines
     republished: bool = False  # a fair-use claim or the like
     rights: RightsClaim = field(default_factory=RightsClaim)
+    evidence: tuple[Evidence, ...] = ()  # which row read which text into which fact
 
 
 def _people(names: str, lang: str) -> list[str]:
@@ -358,6 +383,7 @@ def findings(blocks: Sequence[tuple[Block, Verdict]]) -> Findings:
     notices: list[Notice] = []
     generic_cc = False
     order = 0
+    evidence: list[Evidence] = []
     for block, verdict in blocks:
         if not verdict.remove:
             continue
@@ -365,32 +391,58 @@ def findings(blocks: Sequence[tuple[Block, Verdict]]) -> Findings:
             badge = verdict.license_badge
             license_hits.append((license_rank(badge.id), order, badge, badge.id, None))
             order += 1
+        images = [h for h in verdict.hits if h.recognizer.subject == "image"]
         for hit in verdict.hits:
             rec = hit.recognizer
+
+            def saw(fact: str, value: str | None, hit: Hit = hit, where: str = block.where) -> None:
+                evidence.append(Evidence(fact, value, hit.recognizer.name, hit.recognizer.lang, hit.text, where))
+
             if rec.kind == "appeal":
+                saw("appeal", None)
+                continue
+            if rec.subject == "image":  # a photo's or an infographic's credit and licence: never the article's
+                named = licenses.from_name(hit.text)
+                saw("image_credit", clean_publisher(hit.group("publisher")) or hit.text)
+                if named is not None:
+                    saw("image_license", named.id)
                 continue
             republished = republished or rec.republished
             publisher = clean_publisher(hit.group("publisher"))
             if publisher:
                 publishers.append(publisher)
+                saw("original_publisher", publisher)
             if rec.kind == "attribution" or publisher:
                 url = _original_url(hit, block.links)
                 if url:
                     urls.append(url)
+                    saw("original_url", url)
             author = hit.group("author")
             if author:
-                (original_authors if rec.author_role == "original" else authors).extend(_people(author, rec.lang))
+                people = _people(author, rec.lang)
+                (original_authors if rec.author_role == "original" else authors).extend(people)
+                for person in people:
+                    saw("original_author" if rec.author_role == "original" else "author", person)
             if hit.group("holder") and holder is None:
                 holder = clean_publisher(hit.group("holder"))
                 statement = statement or hit.text
+                saw("copyright_holder", holder)
             if rec.notice:
                 notices.append(Notice(rec.notice, _notice_text(hit, verdict.hits, block.text)))
+                saw("notice", rec.notice)
+            elif rec.kind == "notice":
+                saw("notice", None)
             if rec.kind in ("rights", "attribution"):
+                if any(g.start <= hit.start and hit.start - g.end <= _IMAGE_REACH for g in images):
+                    saw("image_license", rec.license)  # "Infographics by X, republished with permission"
+                    continue
                 named = licenses.from_name(hit.text) or _license_from_links(block.links)
                 if named is not None:
                     license_hits.append((license_rank(named.id), order, named, named.id, hit))
+                    saw("license", named.id)
                 elif rec.license:
                     license_hits.append((license_rank(rec.license), order, None, rec.license, hit))
+                    saw("license", rec.license)
                 elif licenses.mentions_creative_commons(hit.text):
                     generic_cc = True
                 order += 1
@@ -401,6 +453,7 @@ def findings(blocks: Sequence[tuple[Block, Verdict]]) -> Findings:
         authors=tuple(dict.fromkeys(authors)),
         original_authors=tuple(dict.fromkeys(original_authors)),
         republished=republished,
+        evidence=tuple(dict.fromkeys(evidence)),
         rights=RightsClaim(
             license=claim[0],
             license_url=claim[1],

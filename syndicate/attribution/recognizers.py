@@ -73,7 +73,7 @@ AUTHOR_ROLES: tuple[str, ...] = ("byline", "original")
 SUBJECTS: tuple[str, ...] = ("article", "image")
 
 TRIVIAL_REMAINDER = 15  # letters/digits a removed paragraph may leave over ("etc.", "*", "via:")
-MAX_WHOLE_CHARS = 400  # "whole" rows (bylines, "Source: X") only look at paragraphs this short
+MAX_WHOLE_CHARS = 300  # "whole" rows (bylines, "Source: X") only look at paragraphs this short
 MAX_SENTENCE_CHARS = 1500  # longer sentences are never notices (and would cost regex time)
 MAX_BLOCK_CHARS = 5000  # longer paragraphs are never notices
 LEAD_BLOCKS = 2

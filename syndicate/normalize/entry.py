@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import replace
 
-from syndicate.attribution.attribute import decide, is_house_account, own_outlet
+from syndicate.attribution.attribute import decide, feed_evidence, is_house_account, own_outlet
 from syndicate.attribution.notices import Block, Verdict
 from syndicate.attribution.rights import RightsClaim, claim_from_config, claim_from_raw, combine
 from syndicate.config import SourceConfig
@@ -75,6 +76,10 @@ def _normalize(entry: ParsedEntry, feed: ParsedFeed, source: SourceConfig) -> No
         authors = tuple(unique(named))  # "Authored by X via Y" beats the republisher's "Tyler Durden" or "admin"
 
     decision = decide(entry, feed, own=own, copy_url=copy_url, authors=authors, found=found)
+    attribution = decision.attribution
+    evidence = found.evidence + feed_evidence(entry, attribution) if attribution.original_publisher else found.evidence
+    if evidence:
+        attribution = replace(attribution, evidence=evidence)
 
     entry_license_links = [link.href for link in entry.links if link.rel == "license"]
     levels: list[RightsClaim] = [
@@ -106,10 +111,10 @@ def _normalize(entry: ParsedEntry, feed: ParsedFeed, source: SourceConfig) -> No
         content_html=body.html,
         tags=tags,
         language=language,
-        attribution=decision.attribution,
+        attribution=attribution,
         rights=rights,
         raw_hash=entry.raw_hash,
-        content_hash=content_hash(title, url, body.html, authors, rights, decision.attribution),
+        content_hash=content_hash(title, url, body.html, authors, rights, attribution),
         is_original=decision.is_original,
         rights_configured=source.rights is not None,
     )

@@ -42,7 +42,7 @@ def reference_find_hits(text: str, *, lead: bool, tail: bool = False) -> list[no
                 hits.append(rest)
             continue
         if rec.scope in ("sentence", "clause"):
-            for start, end in spans:
+            for start, end in notices._clause_sentences(text, rec.where, spans) if rec.scope == "clause" else spans:
                 if end - start > MAX_SENTENCE_CHARS:
                     continue
                 match = rec.regex.search(text[start:end])
@@ -55,7 +55,7 @@ def reference_find_hits(text: str, *, lead: bool, tail: bool = False) -> list[no
         trivial = notices.TRIVIAL_REMAINDER
         whole = match is not None and notices._alnum(notices._outside(text, [match.span()])) <= trivial
         if rec.scope == "whole" and (lead or tail) and len(spans) > 1 and not whole:
-            for start, end in spans:
+            for start, end in notices._whole_sentences(text, lead=lead, tail=tail):
                 found = rec.regex.search(text[start:end])
                 if found and notices._alnum(text[start:end]) - notices._alnum(found.group(0)) <= trivial:
                     hits.append(notices._hit(rec, found, start + found.start(), start + found.end(), text))
@@ -71,7 +71,7 @@ def reference_find_hits(text: str, *, lead: bool, tail: bool = False) -> list[no
 
 
 def _same(text: str) -> None:
-    for lead, tail in ((True, False), (False, False), (False, True)):
+    for lead, tail in ((True, False), (False, False), (False, True), (True, True)):
         assert notices.find_hits(text, lead=lead, tail=tail) == reference_find_hits(text, lead=lead, tail=tail), text
 
 
