@@ -255,6 +255,7 @@ def db_upgrade(click_ctx: click.Context, config_path: str | None) -> None:
 
 def main() -> None:
     from syndicate.cli import deliveries as _deliveries  # noqa: F401  (registers commands)
+    from syndicate.cli import explain as _explain  # noqa: F401
     from syndicate.cli import sources as _sources  # noqa: F401
 
     try:
