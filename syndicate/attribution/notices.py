@@ -8,10 +8,12 @@ statement (``dc:rights``, ``atom:rights``) with the same table.
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from syndicate.attribution import licenses, prefilter
 from syndicate.attribution.recognizers import (
@@ -24,6 +26,7 @@ from syndicate.attribution.recognizers import (
     Recognizer,
     conditions_in,
     languages,
+    rows_from_config,
 )
 from syndicate.attribution.rights import RightsClaim, license_rank, sorted_conditions, unique_notices
 from syndicate.models import Evidence, Notice
@@ -59,6 +62,18 @@ class Table:
 TABLE = Table.of(RECOGNIZERS)
 
 
+def table_with(rows: Sequence[Mapping[str, Any]]) -> Table:
+    """The built-in table with a configuration's own ``[[recognizer]]`` rows added (validated at load)."""
+    if not rows:
+        return TABLE
+    return _table_with(tuple(json.dumps(row, sort_keys=True, ensure_ascii=False) for row in rows))
+
+
+@lru_cache(maxsize=64)
+def _table_with(rows: tuple[str, ...]) -> Table:
+    return Table.of((*RECOGNIZERS, *rows_from_config(json.loads(row) for row in rows)))
+
+
 @dataclass(frozen=True, slots=True)
 class Block:
     """One paragraph of a body: its text on one line and its links (anchor text, href)."""
@@ -75,7 +90,9 @@ class Block:
     @property
     def where(self) -> str:
         """Where the paragraph sits, as evidence records it: lead, tail or body."""
-        return "lead" if self.lead else "tail" if self.tail else "body"
+        if self.lead and not (self.tail and self.index > 0):
+            return "lead"
+        return "tail" if self.tail else "body"
 
 
 @dataclass(frozen=True, slots=True)

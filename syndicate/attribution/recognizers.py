@@ -197,7 +197,7 @@ def row_from_mapping(data: Mapping[str, Any], lang: str, *, check_example: bool 
     if not isinstance(row_id, str) or not re.fullmatch(r"[a-z0-9][a-z0-9.-]*", row_id):
         raise RowError(f"id {row_id!r}: lower-case letters, digits, '.' and '-'")
     lang = str(data.get("lang") or lang)
-    where = f"recognizer {lang}.{row_id}"
+    where = f"{lang}.{row_id}"
     for key, allowed in (("kind", KINDS), ("scope", SCOPES), ("where", WHERES), ("notice", NOTICE_KINDS),
                          ("author_role", AUTHOR_ROLES), ("subject", SUBJECTS)):  # fmt: skip
         value = data.get(key)
@@ -280,7 +280,7 @@ def rows_from_config(entries: Iterable[Mapping[str, Any]]) -> tuple[Recognizer, 
         try:
             rows.append(row_from_mapping(entry, str(entry.get("lang") or "en"), check_example=True))
         except RowError as exc:
-            raise RowError(f"[[recognizer]] #{number}: {exc}") from None
+            raise RowError(f"[[recognizer]] #{number} {exc}") from None
     return tuple(rows)
 
 

@@ -20,7 +20,17 @@ from html import escape
 import lxml.html
 from lxml import etree
 
-from syndicate.attribution.notices import Block, Findings, Verdict, edge_cut, findings, scan_block, within
+from syndicate.attribution.notices import (
+    Block,
+    Findings,
+    Table,
+    Verdict,
+    edge_cut,
+    findings,
+    scan_block,
+    table_with,
+    within,
+)
 from syndicate.attribution.recognizers import TAIL_BLOCKS
 from syndicate.normalize.sanitize import resanitize, sanitize
 from syndicate.normalize.text import collapse, html_to_text, strip_controls
@@ -69,6 +79,7 @@ def clean_body(
         return Body("", "")
     selectors: Sequence[str] = getattr(rules, "drop_selectors", None) or ()
     patterns = _compile(getattr(rules, "drop_patterns", None) or ())
+    table = table_with(getattr(rules, "recognizers", None) or ())
     html = strip_controls(raw)
     if selectors:  # re-serialized by lxml: an entity such as &#1; may come back as the character
         html = _drop_selectors(html, selectors)
@@ -79,7 +90,7 @@ def clean_body(
     sanitized: dict[str, str] = {}  # and often serializes to the same markup: sanitize it once
     settled = False
     for _ in range(MAX_PASSES):
-        out = _clean_pass(html, patterns, scanned, verdicts, sanitized)
+        out = _clean_pass(html, patterns, scanned, verdicts, sanitized, table)
         if out == html:
             settled = True
             break
@@ -88,7 +99,7 @@ def clean_body(
         text = html_to_text(html)
         html = f"<p>{escape(text)}</p>" if text else ""
         for _ in range(MAX_PASSES):  # one paragraph: settles in a pass or two
-            out = _clean_pass(html, patterns, scanned, verdicts, sanitized)
+            out = _clean_pass(html, patterns, scanned, verdicts, sanitized, table)
             if out == html:
                 break
             html = out
@@ -121,7 +132,7 @@ def clean_text(
         return ""
     if _SEPARATOR.match(text):
         return clean_body(raw, base, rules, verdicts).text
-    verdict = _scan(Block(text, (), 0, tail=True), verdicts)
+    verdict = _scan(Block(text, (), 0, tail=True), verdicts, table_with(getattr(rules, "recognizers", None) or ()))
     if verdict.remove:
         return ""
     if verdict.hits:  # a notice sentence may open or end it: the long way cuts it
@@ -172,6 +183,7 @@ def _clean_pass(
     scanned: list[tuple[Block, Verdict]],
     verdicts: dict[Block, Verdict] | None = None,
     sanitized: dict[str, str] | None = None,
+    table: Table | None = None,
 ) -> str:
     """One pass over sanitized HTML: paragraphs scanned and removed, the end trimmed, sanitized again."""
     root = _parse(html, _SANITIZED_PARSER)  # html is sanitize's output here
@@ -191,14 +203,14 @@ def _clean_pass(
         )
         block = Block(text, links, index, tail=position >= len(leaves) - TAIL_BLOCKS)
         index += 1
-        verdict = _scan(block, verdicts)
+        verdict = _scan(block, verdicts, table)
         if not verdict.remove and any(p.search(text) for p in patterns):
             verdict = Verdict(True, verdict.hits, verdict.license_badge)
         if verdict.remove:
             scanned.append((block, verdict))
             _remove(element, root)
         elif element.find("br") is not None:
-            _clean_lines(element, block.index, scanned, verdicts)
+            _clean_lines(element, block.index, scanned, verdicts, table)
             if not _has_content(element):
                 _remove(element, root)
         else:
@@ -299,10 +311,10 @@ def _cut_text(element: lxml.html.HtmlElement, start: int, end: int) -> None:
         element.text = (element.text or "").rstrip() or None
 
 
-def _scan(block: Block, verdicts: dict[Block, Verdict] | None) -> Verdict:
+def _scan(block: Block, verdicts: dict[Block, Verdict] | None, table: Table | None = None) -> Verdict:
     verdict = verdicts.get(block) if verdicts is not None else None
     if verdict is None:
-        verdict = scan_block(block)  # pure: the same paragraph always gets the same verdict
+        verdict = scan_block(block, table)  # pure: the same paragraph always gets the same verdict
         if verdicts is not None:
             verdicts[block] = verdict
     return verdict
@@ -348,7 +360,7 @@ def _line_text(element: lxml.html.HtmlElement, lines: list[list[lxml.html.HtmlEl
 
 
 def _clean_lines(element: lxml.html.HtmlElement, index: int, scanned: list[tuple[Block, Verdict]],
-                 verdicts: dict[Block, Verdict] | None = None) -> None:
+                 verdicts: dict[Block, Verdict] | None = None, table: Table | None = None) -> None:
     """Lines of a kept paragraph (split at ``<br>``) that are notices: an italic footer line,
     a byline above the first sentence. Each is read and removed on its own."""
     k = len(_lines(element)[0]) - 1
@@ -363,7 +375,7 @@ def _clean_lines(element: lxml.html.HtmlElement, index: int, scanned: list[tuple
                 for child in lines[k] for a in child.iter("a") if a.get("href")
             )
             block = Block(text, links, index)
-            verdict = _scan(block, verdicts)
+            verdict = _scan(block, verdicts, table)
             if verdict.remove:
                 scanned.append((block, verdict))
                 _remove_line(element, lines, breaks, k)
