@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -35,6 +35,7 @@ from syndicate.normalize.text import edge_sentence, fold, sentence_spans
 from syndicate.normalize.urls import host_of, is_absolute_http, is_site_root
 
 _ALNUM = re.compile(r"[^\W_]")
+Native = Callable[[], "str | None"]  # the article's language, worked out when first asked
 _IMAGE_REACH = 80  # characters after an image credit that a grant may sit in and still be the image's
 _BADGE_TEXT = re.compile(
     r"^\W*(?:(?:this work is licen[cs]ed under an?\s+)?creative commons(?:\s+licen[cs]e)?)?\W*$", re.I
@@ -143,8 +144,13 @@ def applies(rec: Recognizer, *, lead: bool, tail: bool) -> bool:
     )
 
 
-def find_hits(text: str, *, lead: bool, tail: bool = False, table: Table | None = None) -> list[Hit]:
-    """Every recognizer hit in one paragraph's text (``lead``/``tail``: where the paragraph sits)."""
+def find_hits(
+    text: str, *, lead: bool, tail: bool = False, table: Table | None = None, native: Native | None = None
+) -> list[Hit]:
+    """Every recognizer hit in one paragraph's text (``lead``/``tail``: where the paragraph sits).
+
+    ``native`` gives the article's language (asked only when needed): in the middle of a body only
+    English rows and that language's read a paragraph; at its edges every table does."""
     hits: list[Hit] = []
     if len(text) > MAX_BLOCK_CHARS:
         return hits
@@ -158,6 +164,10 @@ def find_hits(text: str, *, lead: bool, tail: bool = False, table: Table | None 
         for rec in map(table.rows.__getitem__, table.prefilter.possible_rows(text))  # exact: skips rows that cannot
         if applies(rec, lead=lead, tail=tail) and not (rec.scope == "whole" and len(text) > MAX_WHOLE_CHARS)
     ]
+    if native is not None and not edge and any(rec.lang != "en" for rec in candidates):
+        own = native()
+        if own is not None:
+            candidates = [rec for rec in candidates if rec.lang in ("en", own)]
     if not candidates:
         return hits
     edges: list[tuple[int, int]] | None = None  # the edge sentences whole rows also read, found once
@@ -243,10 +253,10 @@ def _rest_hit(rec: Recognizer, text: str, spans: list[tuple[int, int]]) -> Hit |
     return None
 
 
-def scan_block(block: Block, table: Table | None = None) -> Verdict:
+def scan_block(block: Block, table: Table | None = None, native: Native | None = None) -> Verdict:
     """Is this paragraph a notice or an appeal (remove it), and which phrases does it hold?"""
     text = block.text
-    hits = find_hits(text, lead=block.lead, tail=block.tail, table=table)
+    hits = find_hits(text, lead=block.lead, tail=block.tail, table=table, native=native)
     if any(h.recognizer.needs_link for h in hits) and not any(_is_article_link(href) for _, href in block.links):
         hits = [h for h in hits if not h.recognizer.needs_link]
     badge = _license_badge(block)

@@ -20,9 +20,11 @@ from html import escape
 import lxml.html
 from lxml import etree
 
+from syndicate.attribution.language import guess, primary
 from syndicate.attribution.notices import (
     Block,
     Findings,
+    Native,
     Table,
     Verdict,
     edge_cut,
@@ -64,6 +66,7 @@ def clean_body(
     base: str | None = None,
     rules: object | None = None,
     verdicts: dict[Block, Verdict] | None = None,
+    language: str | None = None,
 ) -> Body:
     """Clean one body. ``rules`` is a ``SourceRules`` (``drop_selectors``, ``drop_patterns``) or None.
 
@@ -81,6 +84,7 @@ def clean_body(
     patterns = _compile(getattr(rules, "drop_patterns", None) or ())
     table = table_with(getattr(rules, "recognizers", None) or ())
     html = strip_controls(raw)
+    native = _native(language, html)
     if selectors:  # re-serialized by lxml: an entity such as &#1; may come back as the character
         html = _drop_selectors(html, selectors)
     html = _squeeze_between_blocks(sanitize(html, base, controls_stripped=not selectors))
@@ -90,7 +94,7 @@ def clean_body(
     sanitized: dict[str, str] = {}  # and often serializes to the same markup: sanitize it once
     settled = False
     for _ in range(MAX_PASSES):
-        out = _clean_pass(html, patterns, scanned, verdicts, sanitized, table)
+        out = _clean_pass(html, patterns, scanned, verdicts, sanitized, table, native)
         if out == html:
             settled = True
             break
@@ -99,7 +103,7 @@ def clean_body(
         text = html_to_text(html)
         html = f"<p>{escape(text)}</p>" if text else ""
         for _ in range(MAX_PASSES):  # one paragraph: settles in a pass or two
-            out = _clean_pass(html, patterns, scanned, verdicts, sanitized, table)
+            out = _clean_pass(html, patterns, scanned, verdicts, sanitized, table, native)
             if out == html:
                 break
             html = out
@@ -111,8 +115,9 @@ def clean_text(
     base: str | None = None,
     rules: object | None = None,
     verdicts: dict[Block, Verdict] | None = None,
+    language: str | None = None,
 ) -> str:
-    """``clean_body(raw, base, rules, verdicts).text``, without the HTML work for plain text.
+    """``clean_body(raw, base, rules, verdicts, language).text``, without the HTML work for plain text.
 
     A summary is often one or two sentences with no markup at all, or in one ``<p>`` (an Atom
     text summary as the parse stage gives it): then the body would be one paragraph whose text
@@ -126,17 +131,17 @@ def clean_text(
     inner = paragraph.group(1) if paragraph else raw
     plain = "<" not in inner and "&" not in inner and "protected" not in inner
     if not plain or getattr(rules, "drop_selectors", None) or getattr(rules, "drop_patterns", None):
-        return clean_body(raw, base, rules, verdicts).text
+        return clean_body(raw, base, rules, verdicts, language).text
     text = collapse(strip_controls(inner))
     if not text:
         return ""
     if _SEPARATOR.match(text):
-        return clean_body(raw, base, rules, verdicts).text
+        return clean_body(raw, base, rules, verdicts, language).text
     verdict = _scan(Block(text, (), 0, tail=True), verdicts, table_with(getattr(rules, "recognizers", None) or ()))
     if verdict.remove:
         return ""
     if verdict.hits:  # a notice sentence may open or end it: the long way cuts it
-        return clean_body(raw, base, rules, verdicts).text
+        return clean_body(raw, base, rules, verdicts, language).text
     return text
 
 
@@ -184,6 +189,7 @@ def _clean_pass(
     verdicts: dict[Block, Verdict] | None = None,
     sanitized: dict[str, str] | None = None,
     table: Table | None = None,
+    native: Native | None = None,
 ) -> str:
     """One pass over sanitized HTML: paragraphs scanned and removed, the end trimmed, sanitized again."""
     root = _parse(html, _SANITIZED_PARSER)  # html is sanitize's output here
@@ -203,14 +209,14 @@ def _clean_pass(
         )
         block = Block(text, links, index, tail=position >= len(leaves) - TAIL_BLOCKS)
         index += 1
-        verdict = _scan(block, verdicts, table)
+        verdict = _scan(block, verdicts, table, native)
         if not verdict.remove and any(p.search(text) for p in patterns):
             verdict = Verdict(True, verdict.hits, verdict.license_badge)
         if verdict.remove:
             scanned.append((block, verdict))
             _remove(element, root)
         elif element.find("br") is not None:
-            _clean_lines(element, block.index, scanned, verdicts, table)
+            _clean_lines(element, block.index, scanned, verdicts, table, native)
             if not _has_content(element):
                 _remove(element, root)
         else:
@@ -311,10 +317,24 @@ def _cut_text(element: lxml.html.HtmlElement, start: int, end: int) -> None:
         element.text = (element.text or "").rstrip() or None
 
 
-def _scan(block: Block, verdicts: dict[Block, Verdict] | None, table: Table | None = None) -> Verdict:
+def _native(language: str | None, html: str) -> Native:
+    """The article's language when first asked: the declared one, else guessed from its text."""
+    found: list[str | None] = []
+
+    def native() -> str | None:
+        if not found:
+            found.append(primary(language) or guess(html_to_text(html[:4000])))
+        return found[0]
+
+    return native
+
+
+def _scan(
+    block: Block, verdicts: dict[Block, Verdict] | None, table: Table | None = None, native: Native | None = None
+) -> Verdict:
     verdict = verdicts.get(block) if verdicts is not None else None
     if verdict is None:
-        verdict = scan_block(block, table)  # pure: the same paragraph always gets the same verdict
+        verdict = scan_block(block, table, native)  # pure for one article: the same paragraph, the same verdict
         if verdicts is not None:
             verdicts[block] = verdict
     return verdict
@@ -360,7 +380,8 @@ def _line_text(element: lxml.html.HtmlElement, lines: list[list[lxml.html.HtmlEl
 
 
 def _clean_lines(element: lxml.html.HtmlElement, index: int, scanned: list[tuple[Block, Verdict]],
-                 verdicts: dict[Block, Verdict] | None = None, table: Table | None = None) -> None:
+                 verdicts: dict[Block, Verdict] | None = None, table: Table | None = None,
+                 native: Native | None = None) -> None:
     """Lines of a kept paragraph (split at ``<br>``) that are notices: an italic footer line,
     a byline above the first sentence. Each is read and removed on its own."""
     k = len(_lines(element)[0]) - 1
@@ -375,7 +396,7 @@ def _clean_lines(element: lxml.html.HtmlElement, index: int, scanned: list[tuple
                 for child in lines[k] for a in child.iter("a") if a.get("href")
             )
             block = Block(text, links, index)
-            verdict = _scan(block, verdicts, table)
+            verdict = _scan(block, verdicts, table, native)
             if verdict.remove:
                 scanned.append((block, verdict))
                 _remove_line(element, lines, breaks, k)

@@ -53,9 +53,10 @@ def _normalize(entry: ParsedEntry, feed: ParsedFeed, source: SourceConfig) -> No
     base = copy_url or clean_url(feed.link) or None
     raw_body = entry.content_html or entry.summary_html or ""
     verdicts: dict[Block, Verdict] = {}  # paragraphs the summary shares with the content are scanned once
-    body = clean_body(raw_body, base, source.rules, verdicts)
+    language = clean_line(entry.language) or clean_line(source.language) or clean_line(feed.language) or None
+    body = clean_body(raw_body, base, source.rules, verdicts, language)
     if entry.content_html and entry.summary_html:
-        summary_text = clean_text(entry.summary_html, base, source.rules, verdicts) or body.text
+        summary_text = clean_text(entry.summary_html, base, source.rules, verdicts, language) or body.text
     else:
         summary_text = body.text
     found = body.findings
@@ -96,7 +97,6 @@ def _normalize(entry: ParsedEntry, feed: ParsedFeed, source: SourceConfig) -> No
     rights = combine(levels)
 
     tags = tuple(unique(t for t in (clean_line(tag) for tag in (*entry.tags, *source.tags)) if t))
-    language = clean_line(entry.language) or clean_line(source.language) or clean_line(feed.language) or None
     url = decision.url or ""
     return NormalizedEntry(
         source=source.name,

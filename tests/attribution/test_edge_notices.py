@@ -123,3 +123,17 @@ def test_chinese_rights_notices() -> None:
     rights = clean_body(ARTICLE + notice).findings.rights
     assert rights.license == "permission"
     assert "noncommercial" in rights.conditions
+
+
+def test_a_tables_language_decides_the_middle_of_a_body_and_every_table_reads_the_edges() -> None:
+    """The article's language, declared or guessed, picks which tables read its middle; a notice in
+    another language is read at the edges (a German notice atop an English post).
+    Kills: the `native` filter in find_hits (the first assertion), or the guess (the third)."""
+    english = "<p>The council met on Monday to weigh the harbor plan and the residents asked for more time.</p>" * 2
+    spanish = ("<p>El consejo se reunió el lunes para evaluar el plan del puerto y los vecinos pidieron más tiempo"
+               " para comentar.</p>") * 2
+    notice = "<p>Este artículo fue publicado originalmente en Forbes.</p>"
+    assert clean_body(english + notice + english).findings.publishers == ()
+    assert clean_body(english + notice + english, language="es-ES").findings.publishers == ("Forbes",)
+    assert clean_body(spanish + notice + spanish).findings.publishers == ("Forbes",)
+    assert clean_body(english + english + notice).findings.publishers == ("Forbes",)
