@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from syndicate.attribution import licenses, prefilter
+from syndicate.attribution.prefilter import TablePrefilter
 from syndicate.attribution.recognizers import (
     LEAD_BLOCKS,
     MAX_BLOCK_CHARS,
@@ -52,12 +53,18 @@ class Table:
     (see attribution/prefilter.py)."""
 
     rows: tuple[Recognizer, ...]
-    prefilter: prefilter.TablePrefilter
+    prefilter: TablePrefilter
+    # the rows that may match in the middle of a body (where = "any"), with their own pre-check:
+    # most paragraphs are there, and the edge rows' short literals ("by", "von", "—") are everywhere
+    middle_rows: tuple[Recognizer, ...]
+    middle_prefilter: TablePrefilter
 
     @classmethod
     def of(cls, rows: Sequence[Recognizer]) -> Table:
         rows = tuple(rows)
-        return cls(rows, prefilter.TablePrefilter(rec.regex for rec in rows))
+        middle = tuple(rec for rec in rows if rec.where == "any")
+        return cls(rows, prefilter.TablePrefilter(rec.regex for rec in rows), middle,
+                   prefilter.TablePrefilter(rec.regex for rec in middle))  # fmt: skip
 
 
 TABLE = Table.of(RECOGNIZERS)
@@ -159,9 +166,10 @@ def find_hits(
     original = text
     if "][" in text:  # Markdown reference links left unresolved: read "[blog de X][original]" as "blog de X"
         text = _MD_REFERENCE.sub(_blank_brackets, text)
+    rows, check = (table.rows, table.prefilter) if edge else (table.middle_rows, table.middle_prefilter)
     candidates = [
         rec
-        for rec in map(table.rows.__getitem__, table.prefilter.possible_rows(text))  # exact: skips rows that cannot
+        for rec in map(rows.__getitem__, check.possible_rows(text))  # exact: skips rows that cannot match
         if applies(rec, lead=lead, tail=tail) and not (rec.scope == "whole" and len(text) > MAX_WHOLE_CHARS)
     ]
     if native is not None and not edge and any(rec.lang != "en" for rec in candidates):
