@@ -200,7 +200,7 @@ def find_hits(
                     hits.append(_hit(rec, match, start, end, text))
             continue
         match = rec.regex.search(text)
-        if rec.scope == "whole" and edge and not (
+        if rec.scope == "whole" and edge and rec.where != "any" and not (
             match and _alnum(_outside(text, [match.span()])) <= TRIVIAL_REMAINDER
         ):  # the first sentence of a lead paragraph may be a byline, the last of a tail one a widget label
             if edges is None:

@@ -54,7 +54,7 @@ def reference_find_hits(text: str, *, lead: bool, tail: bool = False) -> list[no
         match = rec.regex.search(text)
         trivial = notices.TRIVIAL_REMAINDER
         whole = match is not None and notices._alnum(notices._outside(text, [match.span()])) <= trivial
-        if rec.scope == "whole" and (lead or tail) and len(spans) > 1 and not whole:
+        if rec.scope == "whole" and (lead or tail) and rec.where != "any" and not whole:
             for start, end in notices._whole_sentences(text, lead=lead, tail=tail):
                 found = rec.regex.search(text[start:end])
                 if found and notices._alnum(text[start:end]) - notices._alnum(found.group(0)) <= trivial:
