@@ -427,11 +427,12 @@ def findings(blocks: Sequence[tuple[Block, Verdict]]) -> Findings:
             license_hits.append((license_rank(badge.id), order, badge, badge.id, None))
             order += 1
         images = [h for h in verdict.hits if h.recognizer.subject == "image"]
+        where = block.where
         for hit in verdict.hits:
             rec = hit.recognizer
 
-            def saw(fact: str, value: str | None, hit: Hit = hit, where: str = block.where) -> None:
-                evidence.append(Evidence(fact, value, hit.recognizer.name, hit.recognizer.lang, hit.text, where))
+            def saw(fact: str, value: str | None) -> None:
+                evidence.append(Evidence(fact, value, rec.name, rec.lang, hit.text, where))  # noqa: B023 (used at once)
 
             if rec.kind == "appeal":
                 saw("appeal", None)

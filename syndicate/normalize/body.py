@@ -137,11 +137,12 @@ def clean_text(
         return ""
     if _SEPARATOR.match(text):
         return clean_body(raw, base, rules, verdicts, language).text
-    verdict = _scan(Block(text, (), 0, tail=True), verdicts, table_with(getattr(rules, "recognizers", None) or ()))
+    block = Block(text, (), 0, tail=True)
+    verdict = _scan(block, verdicts, table_with(getattr(rules, "recognizers", None) or ()))
     if verdict.remove:
         return ""
-    if verdict.hits:  # a notice sentence may open or end it: the long way cuts it
-        return clean_body(raw, base, rules, verdicts, language).text
+    if verdict.hits and (edge_cut(block, verdict, "lead") or edge_cut(block, verdict, "tail")):
+        return clean_body(raw, base, rules, verdicts, language).text  # a notice sentence opens or ends it
     return text
 
 
