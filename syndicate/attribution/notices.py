@@ -241,6 +241,20 @@ def _clause_sentences(text: str, where: str, spans: list[tuple[int, int]]) -> li
     return spans
 
 
+def unique_hits(hits: list[Hit]) -> list[Hit]:
+    """Hits in order, without a second row reading the same facts from the same text (the French
+    "Source : X" row and the English "Source: X" row on one line): the first by row id stays."""
+    hits.sort(key=lambda h: (h.start, h.recognizer.name))
+    seen: set[tuple[int, int, tuple[tuple[str, str], ...], str]] = set()
+    out: list[Hit] = []
+    for hit in hits:
+        key = (hit.start, hit.end, hit.groups, hit.recognizer.kind)
+        if key not in seen:
+            seen.add(key)
+            out.append(hit)
+    return out
+
+
 _MD_REFERENCE = re.compile(r"\[([^\[\]]{1,200})\]\[[^\[\]]{0,40}\]")
 
 
@@ -267,6 +281,7 @@ def scan_block(block: Block, table: Table | None = None, native: Native | None =
     hits = find_hits(text, lead=block.lead, tail=block.tail, table=table, native=native)
     if any(h.recognizer.needs_link for h in hits) and not any(_is_article_link(href) for _, href in block.links):
         hits = [h for h in hits if not h.recognizer.needs_link]
+    hits = unique_hits(hits)
     badge = _license_badge(block)
     if badge is not None:
         return Verdict(True, tuple(hits), badge)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from syndicate.attribution.notices import Block, edge_cut, scan_block
+from syndicate.attribution.notices import Block, Table, edge_cut, scan_block
 from syndicate.attribution.recognizers import CONDITION_PHRASES, LEAD_BLOCKS, RECOGNIZERS, Recognizer, conditions_in
 from syndicate.models import CONDITIONS
 
@@ -29,8 +29,9 @@ def test_every_row_recognises_its_example_as_a_removable_paragraph(row: Recogniz
     links = (("X", "https://x.example/2024/story"),) if row.needs_link else ()
     tail = row.where in ("tail", "edge")
     block = Block(row.example, links, index=LEAD_BLOCKS if row.where == "tail" else 0, tail=tail)
+    alone = scan_block(block, Table.of([row]))  # in the full table a twin row may read the same facts first
+    assert row.name in {h.recognizer.name for h in alone.hits}
     verdict = scan_block(block)
-    assert row.name in {h.recognizer.name for h in verdict.hits}
     if not verdict.remove:
         assert row.scope == "clause", row.example
         assert edge_cut(block, verdict, "tail" if row.where == "tail" else "lead"), row.example
