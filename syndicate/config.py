@@ -145,11 +145,26 @@ class RightsConfig(_Model):
     ] = Field(default_factory=list)
 
 
+def _check_recognizers(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``[[recognizer]]`` rows: the built-in rows' fields, each pattern compiled and matching its example."""
+    from syndicate.attribution.recognizers import RowError, rows_from_config
+
+    try:
+        rows_from_config(rows)
+    except RowError as exc:
+        raise ValueError(str(exc)) from None
+    return rows
+
+
 class SourceRules(_Model):
     """Per-source clean-up rules, applied before the built-in recognizers."""
 
     drop_selectors: list[str] = Field(default_factory=list)  # CSS selectors of elements to remove
     drop_patterns: list[str] = Field(default_factory=list)  # regexes; a paragraph matching one is removed
+    # recognizer rows for this source's notices (the top-level [[recognizer]] rows are added to every source's)
+    recognizers: list[dict[str, Any]] = Field(default_factory=list)
+
+    _recognizers = field_validator("recognizers")(_check_recognizers)
 
     @field_validator("drop_patterns")
     @classmethod
@@ -385,6 +400,10 @@ class Config(_Model):
     output: list[OutputConfig] = Field(default_factory=list)
     target: list[TargetConfig] = Field(default_factory=list)
     desk: DeskConfig | None = None
+    # operators' own notice phrasings, in the built-in rows' format (docs/attribution-real-text.md)
+    recognizer: list[dict[str, Any]] = Field(default_factory=list)
+
+    _recognizer = field_validator("recognizer")(_check_recognizers)
 
     # where the file was (not a TOML key)
     path: Path = Field(default=Path("syndicate.toml"), exclude=True)
@@ -400,6 +419,15 @@ class Config(_Model):
         """Refuse to go on when a secret is missing: for the commands that send."""
         if self._missing_secrets:
             raise ConfigError(f"{self.path}: {self._missing_secrets[0].describe()}")
+
+    @model_validator(mode="after")
+    def _recognizers_to_sources(self) -> Config:
+        """Every source reads the configured [[recognizer]] rows after its own."""
+        if self.recognizer:
+            for index, source in enumerate(self.source):
+                rules = source.rules.model_copy(update={"recognizers": [*source.rules.recognizers, *self.recognizer]})
+                self.source[index] = source.model_copy(update={"rules": rules})
+        return self
 
     @model_validator(mode="after")
     def _unique_names(self) -> Config:

@@ -261,6 +261,7 @@ def merge_copies(
         republishers=tuple(sorted(republishers.values(), key=lambda r: (r.name.casefold(), r.url or ""))),
         original_feed=primary.attribution.original_feed
         or next((c.attribution.original_feed for c in ordered if c.attribution.original_feed), None),
+        evidence=tuple(dict.fromkeys(e for c in ordered for e in c.attribution.evidence)),
     )
     rights = rights_rules.merge([c.rights for c in ordered], [c.rights_configured for c in ordered], 0)
     title = primary.title

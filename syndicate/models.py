@@ -226,12 +226,36 @@ class Republisher:
 
 
 @dataclass(frozen=True, slots=True)
+class Evidence:
+    """Which recognizer read which text into which fact ("how a wrong fact gets fixed")."""
+
+    fact: str  # original_publisher, original_author, original_url, author, copyright_holder, license, notice…
+    value: str | None  # the fact's value (a name, a URL, a licence id, a notice kind; None for a removed appeal)
+    recognizer: str  # the row's id, "<lang>.<id>" ("es.origin.publicado-originalmente"), or "feed.<element>"
+    lang: str  # the row's language ("" for a feed element)
+    text: str  # the notice text it matched, as written
+    where: str  # lead | tail | body | caption | feed
+
+    def to_json(self) -> dict[str, Any]:
+        return {"fact": self.fact, "value": self.value, "recognizer": self.recognizer, "lang": self.lang,
+                "text": self.text, "where": self.where}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Evidence:
+        value = data.get("value")
+        return cls(str(data.get("fact") or ""), None if value is None else str(value),
+                   str(data.get("recognizer") or ""),
+                   str(data.get("lang") or ""), str(data.get("text") or ""), str(data.get("where") or ""))
+
+
+@dataclass(frozen=True, slots=True)
 class Attribution:
     original_publisher: str | None = None
     original_author: str | None = None
     original_url: str | None = None
     republishers: tuple[Republisher, ...] = ()
     original_feed: SourceFeedInfo | None = None  # for an outbound atom:source
+    evidence: tuple[Evidence, ...] = ()  # what the body's notices (and feed elements) said, row by row
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -314,6 +338,7 @@ class Article:
             "attribution": self.attribution.to_json(),
             "rights": self.rights.to_json(),
             "deleted": rfc3339(self.deleted_at),
+            "evidence": [e.to_json() for e in self.attribution.evidence],
         }
 
 
@@ -363,5 +388,5 @@ def _state_by_fields(names: tuple[str, ...]) -> tuple[Callable[[Any], Any], Call
 
 quick_pickle(
     SourceState, FetchResult, Person, Link, RawRights, SourceFeedInfo, ParsedEntry, Tombstone, ParsedFeed,
-    Notice, Rights, Republisher, Attribution, NormalizedEntry, Copy, Article,
+    Notice, Rights, Republisher, Evidence, Attribution, NormalizedEntry, Copy, Article,
 )  # fmt: skip

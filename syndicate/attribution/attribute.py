@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from syndicate.attribution.notices import Findings
-from syndicate.models import Attribution, ParsedEntry, ParsedFeed, Republisher, SourceFeedInfo
+from syndicate.attribution.recognizers import HOUSE_ACCOUNTS
+from syndicate.models import Attribution, Evidence, ParsedEntry, ParsedFeed, Republisher, SourceFeedInfo
 from syndicate.normalize.text import clean_line, fold
 from syndicate.normalize.urls import clean_url, host_of, is_absolute_http, is_site_root
 
@@ -85,6 +86,28 @@ class Decision:
     attribution: Attribution
     url: str  # the canonical URL: the original's when known, else this copy's
     is_original: bool
+
+
+def feed_evidence(entry: ParsedEntry, attribution: Attribution) -> tuple[Evidence, ...]:
+    """Evidence for the original outlet when a feed element, not the body, named it."""
+    found: list[Evidence] = []
+    publisher = attribution.original_publisher
+    source_title = clean_line(entry.source.title) if entry.source is not None else ""
+    for element, value in (("feed.source", source_title), ("feed.dc-source", clean_line(entry.rights.dc_source)),
+                           ("feed.dc-publisher", clean_line(entry.rights.publisher))):  # fmt: skip
+        if publisher and value and value == publisher:
+            found.append(Evidence("original_publisher", publisher, element, "", value, "feed"))
+            break
+    return tuple(found)
+
+
+def is_house_account(name: str, own: str, feed: ParsedFeed) -> bool:
+    """A feed author that is the site itself, not a writer: "admin", "Staff", "Tyler Durden"
+    (the phrases files' ``house_accounts``), or the site's own name or host."""
+    folded = name.casefold().strip()
+    if folded in HOUSE_ACCOUNTS:
+        return True
+    return any(same_outlet(name, site) for site in (own, feed.title, host_of(feed.link)) if site)
 
 
 def own_outlet(feed: ParsedFeed, publisher: str | None, source_name: str) -> str:

@@ -148,6 +148,27 @@ _ZERO = re.compile(
 _PUBLIC_DOMAIN = re.compile(r"\b(?:in|into|to|under|is|are)\s+the\s+public\s+domain\b|\bpublic\s+domain\s+mark\b", re.I)
 _CC_GENERIC = re.compile(r"\bcreative\s+commons\b", re.I)
 
+# licence element names as other languages' legal code spells them (the CC translations) → element
+LOCAL_ELEMENT_NAMES: dict[str, str] = {
+    "署名": "by", "非商业性使用": "nc", "禁止演绎": "nd", "相同方式共享": "sa",
+    "reconocimiento": "by", "atribución": "by", "nocomercial": "nc", "no comercial": "nc",
+    "sinobraderivada": "nd", "sin obra derivada": "nd", "sinderivadas": "nd", "sin derivadas": "nd",
+    "compartirigual": "sa", "compartir igual": "sa",
+    "pas d'utilisation commerciale": "nc", "pas de modification": "nd",
+    "partage dans les mêmes conditions": "sa",
+    "namensnennung": "by", "nicht kommerziell": "nc", "nicht-kommerziell": "nc", "keine bearbeitungen": "nd",
+    "keine bearbeitung": "nd", "weitergabe unter gleichen bedingungen": "sa",
+    "attribuzione": "by", "non commerciale": "nc", "non opere derivate": "nd", "condividi allo stesso modo": "sa",
+    "atribuição": "by", "nãocomercial": "nc", "não comercial": "nc", "semderivações": "nd", "sem derivações": "nd",
+    "compartilhaigual": "sa", "compartilha igual": "sa",
+}  # fmt: skip
+_LOCAL_ELEMENT = "|".join(re.escape(name) for name in sorted(LOCAL_ELEMENT_NAMES, key=len, reverse=True))
+_LOCAL = re.compile(
+    r"(?:知识共享|creative\s+commons)\s*[「“(（]?\s*(?:licen[cs][ei]a\s+|licence\s+|lizenz\s+)?"
+    rf"(?P<elements>(?:{_LOCAL_ELEMENT})(?:\s*[-–—－,]\s*(?:{_LOCAL_ELEMENT}))*)" + _VERSION,
+    re.I,
+)
+
 
 def _elements_from_long(text: str) -> list[str]:
     lowered = text.lower()
@@ -175,6 +196,10 @@ def from_name(text: str | None) -> License | None:
     for match in _LONG.finditer(text):
         elements = _elements_from_long(match.group("elements") or "")
         candidates.append((match.start(), cc_license(elements, match.group("version"), _port(match.group("port")))))
+    for match in _LOCAL.finditer(text):
+        names = re.split(r"\s*[-–—－,]\s*", match.group("elements").lower())
+        elements = ["by", *(LOCAL_ELEMENT_NAMES[n] for n in names if LOCAL_ELEMENT_NAMES.get(n, "by") != "by")]
+        candidates.append((match.start(), cc_license(elements, match.group("version"), None)))
     for match in _ZERO.finditer(text):
         candidates.append((match.start(), License("CC0-1.0", "https://creativecommons.org/publicdomain/zero/1.0/", ())))
     for match in _PUBLIC_DOMAIN.finditer(text):

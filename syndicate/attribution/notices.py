@@ -8,12 +8,15 @@ statement (``dc:rights``, ``atom:rights``) with the same table.
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from syndicate.attribution import licenses, prefilter
+from syndicate.attribution.prefilter import TablePrefilter
 from syndicate.attribution.recognizers import (
     LEAD_BLOCKS,
     MAX_BLOCK_CHARS,
@@ -23,14 +26,18 @@ from syndicate.attribution.recognizers import (
     TRIVIAL_REMAINDER,
     Recognizer,
     conditions_in,
+    languages,
+    rows_from_config,
 )
 from syndicate.attribution.rights import RightsClaim, license_rank, sorted_conditions, unique_notices
-from syndicate.models import Notice
+from syndicate.models import Evidence, Notice
 from syndicate.normalize.authors import split_names
-from syndicate.normalize.text import fold, sentence_spans
+from syndicate.normalize.text import edge_sentence, fold, sentence_spans
 from syndicate.normalize.urls import host_of, is_absolute_http, is_site_root
 
 _ALNUM = re.compile(r"[^\W_]")
+Native = Callable[[], "str | None"]  # the article's language, worked out when first asked
+_IMAGE_REACH = 80  # characters after an image credit that a grant may sit in and still be the image's
 _BADGE_TEXT = re.compile(
     r"^\W*(?:(?:this work is licen[cs]ed under an?\s+)?creative commons(?:\s+licen[cs]e)?)?\W*$", re.I
 )
@@ -38,8 +45,41 @@ _BADGE_TEXT = re.compile(
 _NOT_ORIGINAL_HOSTS = ("creativecommons.org", "patreon.com", "paypal.com", "paypal.me", "buymeacoffee.com",
                        "ko-fi.com", "facebook.com", "twitter.com", "x.com", "linkedin.com", "t.me")
 
-# the literal text each recognizer's matches must contain (see attribution/prefilter.py)
-_PREFILTER = prefilter.TablePrefilter(rec.regex for rec in RECOGNIZERS)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Table:
+    """Recognizer rows with their pre-check: the literal text each row's matches must contain
+    (see attribution/prefilter.py)."""
+
+    rows: tuple[Recognizer, ...]
+    prefilter: TablePrefilter
+    # the rows that may match in the middle of a body (where = "any"), with their own pre-check:
+    # most paragraphs are there, and the edge rows' short literals ("by", "von", "—") are everywhere
+    middle_rows: tuple[Recognizer, ...]
+    middle_prefilter: TablePrefilter
+
+    @classmethod
+    def of(cls, rows: Sequence[Recognizer]) -> Table:
+        rows = tuple(rows)
+        middle = tuple(rec for rec in rows if rec.where == "any")
+        return cls(rows, prefilter.TablePrefilter(rec.regex for rec in rows), middle,
+                   prefilter.TablePrefilter(rec.regex for rec in middle))  # fmt: skip
+
+
+TABLE = Table.of(RECOGNIZERS)
+
+
+def table_with(rows: Sequence[Mapping[str, Any]]) -> Table:
+    """The built-in table with a configuration's own ``[[recognizer]]`` rows added (validated at load)."""
+    if not rows:
+        return TABLE
+    return _table_with(tuple(json.dumps(row, sort_keys=True, ensure_ascii=False) for row in rows))
+
+
+@lru_cache(maxsize=64)
+def _table_with(rows: tuple[str, ...]) -> Table:
+    return Table.of((*RECOGNIZERS, *rows_from_config(json.loads(row) for row in rows)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +89,18 @@ class Block:
     text: str
     links: tuple[tuple[str, str], ...] = ()
     index: int = 0  # position among the body's paragraphs
+    tail: bool = False  # one of the body's last TAIL_BLOCKS paragraphs
+
+    @property
+    def lead(self) -> bool:
+        return self.index < LEAD_BLOCKS
+
+    @property
+    def where(self) -> str:
+        """Where the paragraph sits, as evidence records it: lead, tail or body."""
+        if self.lead and not (self.tail and self.index > 0):
+            return "lead"
+        return "tail" if self.tail else "body"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +126,8 @@ class Verdict:
 
 
 def _hit(rec: Recognizer, match: re.Match[str], start: int, end: int, text: str) -> Hit:
-    groups = tuple((k, v.strip()) for k, v in match.groupdict().items() if v and v.strip())
+    # "publisher2" is a second spelling of "publisher" in an alternation (regex group names are unique)
+    groups = tuple((k.rstrip("0123456789"), v.strip()) for k, v in match.groupdict().items() if v and v.strip())
     return Hit(rec, start, end, text[start:end].strip(), groups)
 
 
@@ -90,50 +143,145 @@ def _outside(text: str, spans: Iterable[tuple[int, int]]) -> str:
     return "".join(ch for ch, c in zip(text, covered, strict=True) if not c)
 
 
-def find_hits(text: str, *, lead: bool) -> list[Hit]:
-    """Every recognizer hit in one paragraph's text."""
+def applies(rec: Recognizer, *, lead: bool, tail: bool) -> bool:
+    """May the row match a paragraph in this position?"""
+    where = rec.where
+    return where == "any" or (where == "lead" and lead) or (where == "tail" and tail) or (
+        where == "edge" and (lead or tail)
+    )
+
+
+def find_hits(
+    text: str, *, lead: bool, tail: bool = False, table: Table | None = None, native: Native | None = None
+) -> list[Hit]:
+    """Every recognizer hit in one paragraph's text (``lead``/``tail``: where the paragraph sits).
+
+    ``native`` gives the article's language (asked only when needed): in the middle of a body only
+    English rows and that language's read a paragraph; at its edges every table does."""
     hits: list[Hit] = []
     if len(text) > MAX_BLOCK_CHARS:
         return hits
+    table = table or TABLE
+    edge = lead or tail
+    original = text
+    if "][" in text:  # Markdown reference links left unresolved: read "[blog de X][original]" as "blog de X"
+        text = _MD_REFERENCE.sub(_blank_brackets, text)
+    rows, check = (table.rows, table.prefilter) if edge else (table.middle_rows, table.middle_prefilter)
     candidates = [
         rec
-        for rec in map(RECOGNIZERS.__getitem__, _PREFILTER.possible_rows(text))  # exact: skips rows that cannot match
-        if (lead or rec.where != "lead") and not (rec.scope == "whole" and len(text) > MAX_WHOLE_CHARS)
+        for rec in map(rows.__getitem__, check.possible_rows(text))  # exact: skips rows that cannot match
+        if applies(rec, lead=lead, tail=tail) and not (rec.scope == "whole" and len(text) > MAX_WHOLE_CHARS)
     ]
+    if native is not None and not edge and any(rec.lang != "en" for rec in candidates):
+        own = native()
+        if own is not None:
+            candidates = [rec for rec in candidates if rec.lang in ("en", own)]
     if not candidates:
         return hits
+    edges: list[tuple[int, int]] | None = None  # the edge sentences whole rows also read, found once
     spans: list[tuple[int, int]] = []
-    if any(rec.scope in ("sentence", "rest") for rec in candidates):  # whole-text rows need no sentences
+    if any(rec.scope in ("sentence", "rest") or (rec.scope == "clause" and rec.where in ("any", "edge"))
+           for rec in candidates):  # edge clause rows read one sentence, found on its own
         spans = sentence_spans(text)
     for rec in candidates:
-        if rec.scope == "sentence":
-            for start, end in spans:
+        if rec.scope == "rest":
+            rest = _rest_hit(rec, text, spans)
+            if rest is not None:
+                hits.append(rest)
+            continue
+        if rec.scope in ("sentence", "clause"):
+            for start, end in _clause_sentences(text, rec.where, spans) if rec.scope == "clause" else spans:
                 if end - start > MAX_SENTENCE_CHARS:
                     continue
                 match = rec.regex.search(text[start:end])
-                if match:
+                if match and rec.scope == "clause":
+                    hits.append(_hit(rec, match, start + match.start(), start + match.end(), text))
+                elif match:
                     hits.append(_hit(rec, match, start, end, text))
             continue
         match = rec.regex.search(text)
+        if rec.scope == "whole" and edge and rec.where != "any" and not (
+            match and _alnum(_outside(text, [match.span()])) <= TRIVIAL_REMAINDER
+        ):  # the first sentence of a lead paragraph may be a byline, the last of a tail one a widget label
+            if edges is None:
+                edges = _whole_sentences(text, lead=lead, tail=tail)
+            for start, end in edges:
+                found = rec.regex.search(text[start:end])
+                if found and _alnum(text[start:end]) - _alnum(found.group(0)) <= TRIVIAL_REMAINDER:
+                    hits.append(_hit(rec, found, start + found.start(), start + found.end(), text))
+            continue
         if not match:
             continue
         if rec.scope == "block":
             hits.append(_hit(rec, match, 0, len(text), text))
-        elif rec.scope == "rest":
-            start = max((a for a, _ in spans if a <= match.start()), default=0)
-            hits.append(_hit(rec, match, start, len(text), text))
         elif _alnum(_outside(text, [match.span()])) <= TRIVIAL_REMAINDER:  # whole
             hits.append(_hit(rec, match, match.start(), match.end(), text))
     hits.sort(key=lambda h: (h.start, h.recognizer.name))
+    if text is not original:  # the covered text as written
+        hits = [Hit(h.recognizer, h.start, h.end, original[h.start : h.end].strip(), h.groups) for h in hits]
     return hits
 
 
-def scan_block(block: Block) -> Verdict:
+def _whole_sentences(text: str, *, lead: bool, tail: bool) -> list[tuple[int, int]]:
+    """The sentences a whole-paragraph row also reads at an edge: a lead paragraph's first, a tail one's last."""
+    found = [edge_sentence(text, side) for side, here in (("lead", lead), ("tail", tail)) if here]
+    return [span for span in dict.fromkeys(found) if span is not None and span != (0, len(text))]
+
+
+CLAUSE_REACH = 300  # characters from a paragraph's start (lead) or end (tail) an edge clause row reads
+
+
+def _clause_sentences(text: str, where: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The text a clause row reads: a lead paragraph's first, a tail one's last CLAUSE_REACH characters
+    (a credit glued to the first or last sentence sits there), else every sentence."""
+    if where == "lead":
+        return [(0, min(len(text), CLAUSE_REACH))]
+    if where == "tail":
+        return [(max(0, len(text) - CLAUSE_REACH), len(text))]
+    return spans
+
+
+def unique_hits(hits: list[Hit]) -> list[Hit]:
+    """Hits in order, without a second row reading the same facts from the same text (the French
+    "Source : X" row and the English "Source: X" row on one line): the first by row id stays."""
+    hits.sort(key=lambda h: (h.start, h.recognizer.name))
+    seen: set[tuple[int, int, tuple[tuple[str, str], ...], str]] = set()
+    out: list[Hit] = []
+    for hit in hits:
+        key = (hit.start, hit.end, hit.groups, hit.recognizer.kind)
+        if key not in seen:
+            seen.add(key)
+            out.append(hit)
+    return out
+
+
+_MD_REFERENCE = re.compile(r"\[([^\[\]]{1,200})\]\[[^\[\]]{0,40}\]")
+
+
+def _blank_brackets(match: re.Match[str]) -> str:
+    """``[text][ref]`` as `` text`` and spaces: the same length, so offsets stay the text's."""
+    inner = match.group(1)
+    return " " + inner + " " * (len(match.group(0)) - len(inner) - 1)
+
+
+def _rest_hit(rec: Recognizer, text: str, spans: list[tuple[int, int]]) -> Hit | None:
+    """A grant or an appeal and everything after it: from the first sentence the row matches
+    (as a sentence, so ``^`` is where a sentence starts) to the paragraph's end."""
+    for start, end in spans:
+        if end - start <= MAX_SENTENCE_CHARS:
+            found = rec.regex.search(text[start:end])
+            if found:
+                return _hit(rec, found, start, len(text), text)
+    return None
+
+
+def scan_block(block: Block, table: Table | None = None, native: Native | None = None) -> Verdict:
     """Is this paragraph a notice or an appeal (remove it), and which phrases does it hold?"""
     text = block.text
-    hits = find_hits(text, lead=block.index < LEAD_BLOCKS)
+    hits = find_hits(text, lead=block.lead, tail=block.tail, table=table, native=native)
     if any(h.recognizer.needs_link for h in hits) and not any(_is_article_link(href) for _, href in block.links):
         hits = [h for h in hits if not h.recognizer.needs_link]
+    hits = unique_hits(hits)
     badge = _license_badge(block)
     if badge is not None:
         return Verdict(True, tuple(hits), badge)
@@ -141,6 +289,64 @@ def scan_block(block: Block) -> Verdict:
         return Verdict(False, ())
     remainder = _outside(text, [(h.start, h.end) for h in hits])
     return Verdict(_alnum(remainder) <= TRIVIAL_REMAINDER, tuple(hits))
+
+
+_OPENS_CLAUSE = re.compile(r"[\W_]*[A-Z0-9À-Þ\u4e00-\u9fff—–(\[]")  # a glued sentence or credit starts so
+
+
+def edge_cut(block: Block, verdict: Verdict, side: str) -> tuple[int, int] | None:
+    """The notice part of a kept lead (``side="lead"``) or tail paragraph: the span of its text
+    covered by hits from its start (lead) or up to its end (tail), ending (starting) where a
+    sentence or a glued clause does, so the article's own sentences stay whole; None when none."""
+    text = block.text
+    spans = sorted((h.start, h.end) for h in verdict.hits)
+    if not spans:
+        return None
+    starts = {a for a, _ in sentence_spans(text)}
+    if side == "lead":
+        pos = _skip(text, 0, 1)
+        while True:
+            ends = [end for start, end in spans if start <= pos < end]
+            if not ends:
+                break
+            pos = _skip(text, max(ends), 1)
+        if pos == 0 or _alnum(text[:pos]) == 0:
+            return None
+        if pos < len(text) and pos not in starts and not _OPENS_CLAUSE.match(text, pos):
+            return None
+        return (0, pos)
+    pos = len(text)
+    cut = pos
+    while True:
+        probe = _skip(text, pos, -1)
+        starts_here = [start for start, end in spans if start < probe <= end]
+        if not starts_here:
+            break
+        cut = pos = min(starts_here)
+    if cut == len(text) or _alnum(text[cut:]) == 0:
+        return None
+    if cut > 0 and cut not in starts and not (
+        _OPENS_CLAUSE.match(text, cut) and not text[:cut].rstrip().endswith(("-", "'"))
+    ):
+        return None
+    return (cut, len(text))
+
+
+def _skip(text: str, pos: int, step: int) -> int:
+    """``pos`` moved over spaces and punctuation (forward with ``step=1``, backward with -1)."""
+    if step > 0:
+        while pos < len(text) and not text[pos].isalnum():
+            pos += 1
+        return pos
+    while pos > 0 and not text[pos - 1].isalnum():
+        pos -= 1
+    return pos
+
+
+def within(verdict: Verdict, span: tuple[int, int]) -> Verdict:
+    """The verdict for the removed part ``span`` of a paragraph: its hits that lie in it."""
+    start, end = span
+    return Verdict(True, tuple(h for h in verdict.hits if h.start >= start and h.end <= end + 1))
 
 
 def _is_article_link(href: str) -> bool:
@@ -167,6 +373,18 @@ class Findings:
     original_authors: tuple[str, ...] = ()  # from "Articles by:" lines
     republished: bool = False  # a fair-use claim or the like
     rights: RightsClaim = field(default_factory=RightsClaim)
+    evidence: tuple[Evidence, ...] = ()  # which row read which text into which fact
+
+
+def _people(names: str, lang: str) -> list[str]:
+    """The people a name list holds, joined by "and" or the row language's own words ("y", "et", "und")."""
+    words = languages()[lang].and_words if lang in languages() else ()
+    for word in words:
+        if word.isalpha() and word.casefold() != "and":
+            names = re.sub(rf"\s+{re.escape(word)}\s+", " and ", names)
+        elif not word.isalpha():
+            names = names.replace(word, " and ")
+    return split_names(names)
 
 
 def clean_publisher(name: str | None) -> str | None:
@@ -215,6 +433,7 @@ def findings(blocks: Sequence[tuple[Block, Verdict]]) -> Findings:
     notices: list[Notice] = []
     generic_cc = False
     order = 0
+    evidence: list[Evidence] = []
     for block, verdict in blocks:
         if not verdict.remove:
             continue
@@ -222,32 +441,59 @@ def findings(blocks: Sequence[tuple[Block, Verdict]]) -> Findings:
             badge = verdict.license_badge
             license_hits.append((license_rank(badge.id), order, badge, badge.id, None))
             order += 1
+        images = [h for h in verdict.hits if h.recognizer.subject == "image"]
+        where = block.where
         for hit in verdict.hits:
             rec = hit.recognizer
+
+            def saw(fact: str, value: str | None) -> None:
+                evidence.append(Evidence(fact, value, rec.name, rec.lang, hit.text, where))  # noqa: B023 (used at once)
+
             if rec.kind == "appeal":
+                saw("appeal", None)
+                continue
+            if rec.subject == "image":  # a photo's or an infographic's credit and licence: never the article's
+                named = licenses.from_name(hit.text)
+                saw("image_credit", clean_publisher(hit.group("publisher")) or hit.text)
+                if named is not None:
+                    saw("image_license", named.id)
                 continue
             republished = republished or rec.republished
             publisher = clean_publisher(hit.group("publisher"))
             if publisher:
                 publishers.append(publisher)
+                saw("original_publisher", publisher)
             if rec.kind == "attribution" or publisher:
                 url = _original_url(hit, block.links)
                 if url:
                     urls.append(url)
+                    saw("original_url", url)
             author = hit.group("author")
             if author:
-                (original_authors if rec.name == "articles-by" else authors).extend(split_names(author))
+                people = _people(author, rec.lang)
+                (original_authors if rec.author_role == "original" else authors).extend(people)
+                for person in people:
+                    saw("original_author" if rec.author_role == "original" else "author", person)
             if hit.group("holder") and holder is None:
                 holder = clean_publisher(hit.group("holder"))
                 statement = statement or hit.text
+                saw("copyright_holder", holder)
             if rec.notice:
                 notices.append(Notice(rec.notice, _notice_text(hit, verdict.hits, block.text)))
+                saw("notice", rec.notice)
+            elif rec.kind == "notice":
+                saw("notice", None)
             if rec.kind in ("rights", "attribution"):
+                if any(g.start <= hit.start and hit.start - g.end <= _IMAGE_REACH for g in images):
+                    saw("image_license", rec.license)  # "Infographics by X, republished with permission"
+                    continue
                 named = licenses.from_name(hit.text) or _license_from_links(block.links)
                 if named is not None:
                     license_hits.append((license_rank(named.id), order, named, named.id, hit))
+                    saw("license", named.id)
                 elif rec.license:
                     license_hits.append((license_rank(rec.license), order, None, rec.license, hit))
+                    saw("license", rec.license)
                 elif licenses.mentions_creative_commons(hit.text):
                     generic_cc = True
                 order += 1
@@ -258,6 +504,7 @@ def findings(blocks: Sequence[tuple[Block, Verdict]]) -> Findings:
         authors=tuple(dict.fromkeys(authors)),
         original_authors=tuple(dict.fromkeys(original_authors)),
         republished=republished,
+        evidence=tuple(dict.fromkeys(evidence)),
         rights=RightsClaim(
             license=claim[0],
             license_url=claim[1],

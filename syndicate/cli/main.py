@@ -351,6 +351,7 @@ def db_upgrade(click_ctx: click.Context, config_path: str | None) -> None:
 def load_commands() -> click.Group:
     """The whole command tree (the modules that register commands imported), e.g. for tests."""
     from syndicate.cli import deliveries as _deliveries  # noqa: F401  (registers commands)
+    from syndicate.cli import explain as _explain  # noqa: F401
     from syndicate.cli import sources as _sources  # noqa: F401
 
     return cli

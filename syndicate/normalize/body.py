@@ -20,7 +20,20 @@ from html import escape
 import lxml.html
 from lxml import etree
 
-from syndicate.attribution.notices import Block, Findings, Verdict, findings, scan_block
+from syndicate.attribution.language import guess, primary
+from syndicate.attribution.notices import (
+    Block,
+    Findings,
+    Native,
+    Table,
+    Verdict,
+    edge_cut,
+    findings,
+    scan_block,
+    table_with,
+    within,
+)
+from syndicate.attribution.recognizers import TAIL_BLOCKS
 from syndicate.normalize.sanitize import resanitize, sanitize
 from syndicate.normalize.text import collapse, html_to_text, strip_controls
 
@@ -53,6 +66,7 @@ def clean_body(
     base: str | None = None,
     rules: object | None = None,
     verdicts: dict[Block, Verdict] | None = None,
+    language: str | None = None,
 ) -> Body:
     """Clean one body. ``rules`` is a ``SourceRules`` (``drop_selectors``, ``drop_patterns``) or None.
 
@@ -68,7 +82,9 @@ def clean_body(
         return Body("", "")
     selectors: Sequence[str] = getattr(rules, "drop_selectors", None) or ()
     patterns = _compile(getattr(rules, "drop_patterns", None) or ())
+    table = table_with(getattr(rules, "recognizers", None) or ())
     html = strip_controls(raw)
+    native = _native(language, html)
     if selectors:  # re-serialized by lxml: an entity such as &#1; may come back as the character
         html = _drop_selectors(html, selectors)
     html = _squeeze_between_blocks(sanitize(html, base, controls_stripped=not selectors))
@@ -78,7 +94,7 @@ def clean_body(
     sanitized: dict[str, str] = {}  # and often serializes to the same markup: sanitize it once
     settled = False
     for _ in range(MAX_PASSES):
-        out = _clean_pass(html, patterns, scanned, verdicts, sanitized)
+        out = _clean_pass(html, patterns, scanned, verdicts, sanitized, table, native)
         if out == html:
             settled = True
             break
@@ -87,7 +103,7 @@ def clean_body(
         text = html_to_text(html)
         html = f"<p>{escape(text)}</p>" if text else ""
         for _ in range(MAX_PASSES):  # one paragraph: settles in a pass or two
-            out = _clean_pass(html, patterns, scanned, verdicts, sanitized)
+            out = _clean_pass(html, patterns, scanned, verdicts, sanitized, table, native)
             if out == html:
                 break
             html = out
@@ -99,8 +115,9 @@ def clean_text(
     base: str | None = None,
     rules: object | None = None,
     verdicts: dict[Block, Verdict] | None = None,
+    language: str | None = None,
 ) -> str:
-    """``clean_body(raw, base, rules, verdicts).text``, without the HTML work for plain text.
+    """``clean_body(raw, base, rules, verdicts, language).text``, without the HTML work for plain text.
 
     A summary is often one or two sentences with no markup at all, or in one ``<p>`` (an Atom
     text summary as the parse stage gives it): then the body would be one paragraph whose text
@@ -114,14 +131,19 @@ def clean_text(
     inner = paragraph.group(1) if paragraph else raw
     plain = "<" not in inner and "&" not in inner and "protected" not in inner
     if not plain or getattr(rules, "drop_selectors", None) or getattr(rules, "drop_patterns", None):
-        return clean_body(raw, base, rules, verdicts).text
+        return clean_body(raw, base, rules, verdicts, language).text
     text = collapse(strip_controls(inner))
     if not text:
         return ""
     if _SEPARATOR.match(text):
-        return clean_body(raw, base, rules, verdicts).text
-    verdict = _scan(Block(text, (), 0), verdicts)
-    return "" if verdict.remove else text
+        return clean_body(raw, base, rules, verdicts, language).text
+    block = Block(text, (), 0, tail=True)
+    verdict = _scan(block, verdicts, table_with(getattr(rules, "recognizers", None) or ()))
+    if verdict.remove:
+        return ""
+    if verdict.hits and (edge_cut(block, verdict, "lead") or edge_cut(block, verdict, "tail")):
+        return clean_body(raw, base, rules, verdicts, language).text  # a notice sentence opens or ends it
+    return text
 
 
 # whitespace between a block's end or start and the next block's start or end: never shown
@@ -167,6 +189,8 @@ def _clean_pass(
     scanned: list[tuple[Block, Verdict]],
     verdicts: dict[Block, Verdict] | None = None,
     sanitized: dict[str, str] | None = None,
+    table: Table | None = None,
+    native: Native | None = None,
 ) -> str:
     """One pass over sanitized HTML: paragraphs scanned and removed, the end trimmed, sanitized again."""
     root = _parse(html, _SANITIZED_PARSER)  # html is sanitize's output here
@@ -174,27 +198,34 @@ def _clean_pass(
         return html
     _wrap_inline_runs(root)
     index = 0
-    for element in _leaf_blocks(root):
-        if element.tag in CAPTION_TAGS:  # a caption credits an image, never the article
-            continue
+    # a caption credits an image, never the article
+    leaves = [element for element in _leaf_blocks(root) if element.tag not in CAPTION_TAGS]
+    kept: list[tuple[lxml.html.HtmlElement, Block, Verdict]] = []
+    for position, element in enumerate(leaves):
         text = collapse(_text_of(element))
         if not text and element.find(".//a") is None:
             continue
         links = tuple(
             (collapse(a.text_content()), a.get("href", "")) for a in element.iter("a") if a.get("href")
         )
-        block = Block(text, links, index)
+        block = Block(text, links, index, tail=position >= len(leaves) - TAIL_BLOCKS)
         index += 1
-        verdict = _scan(block, verdicts)
+        verdict = _scan(block, verdicts, table, native)
         if not verdict.remove and any(p.search(text) for p in patterns):
             verdict = Verdict(True, verdict.hits, verdict.license_badge)
         if verdict.remove:
             scanned.append((block, verdict))
             _remove(element, root)
         elif element.find("br") is not None:
-            _clean_lines(element, block.index, scanned, verdicts)
+            _clean_lines(element, block.index, scanned, verdicts, table, native)
             if not _has_content(element):
                 _remove(element, root)
+        else:
+            kept.append((element, block, verdict))
+    if kept:  # the first and last kept paragraphs may open or end with a notice glued to the article's text
+        cut = _cut_edge(*kept[0], "lead", root, scanned)
+        if len(kept) > 1 or not cut:  # one paragraph cut at its start is read again in the next pass
+            _cut_edge(*kept[-1], "tail", root, scanned)
     if "protected" in html or "&#" in html:  # sanitize's output spells every letter of its text out
         _strip_placeholders(root)
     _trim(root)
@@ -207,10 +238,104 @@ def _clean_pass(
     return out
 
 
-def _scan(block: Block, verdicts: dict[Block, Verdict] | None) -> Verdict:
+def _cut_edge(element: lxml.html.HtmlElement, block: Block, verdict: Verdict, side: str,
+              root: lxml.html.HtmlElement, scanned: list[tuple[Block, Verdict]]) -> bool:
+    """Remove the notice sentences or clauses a lead or tail paragraph opens or ends with (True if any)."""
+    if not verdict.hits:
+        return False
+    span = edge_cut(block, verdict, side)
+    if span is None:
+        return False
+    scanned.append((block, within(verdict, span)))
+    _cut_text(element, *span)
+    if not _has_content(element):
+        _remove(element, root)
+    return True
+
+
+def _cut_text(element: lxml.html.HtmlElement, start: int, end: int) -> None:
+    """Remove the characters ``start``–``end`` of the element's collapsed text (``collapse(_text_of(…))``)
+    from its text nodes, dropping the line breaks inside the cut and inline elements it leaves empty."""
+    slots: list[tuple[lxml.html.HtmlElement, str, int]] = []  # (node, "text"|"tail", raw offset)
+    breaks: list[tuple[lxml.html.HtmlElement, int]] = []
+    raw: list[str] = []
+    offset = 0
+
+    def walk(node: lxml.html.HtmlElement) -> None:
+        nonlocal offset
+        if node.text:
+            slots.append((node, "text", offset))
+            raw.append(node.text)
+            offset += len(node.text)
+        for child in node:
+            if child.tag == "br":
+                breaks.append((child, offset))
+                raw.append(" ")
+                offset += 1
+            elif isinstance(child, lxml.html.HtmlElement):
+                walk(child)
+            if child.tail:
+                slots.append((child, "tail", offset))
+                raw.append(child.tail)
+                offset += len(child.tail)
+
+    walk(element)
+    text = "".join(raw)
+    visible: list[int] = []  # raw offset of each character of the collapsed text
+    space: int | None = None
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if visible and space is None:
+                space = i
+            continue
+        if space is not None:
+            visible.append(space)
+            space = None
+        visible.append(i)
+    if start >= len(visible) or end <= start:
+        return
+    raw_start = visible[start]
+    raw_end = visible[end - 1] + 1 if end <= len(visible) else len(text)
+    touched: list[lxml.html.HtmlElement] = []
+    for owner, attr, at in slots:
+        value = getattr(owner, attr)
+        lo, hi = max(raw_start - at, 0), min(raw_end - at, len(value))
+        if lo < hi:
+            setattr(owner, attr, (value[:lo] + value[hi:]) or None)
+            touched.append(owner if attr == "text" else owner.getparent())
+    for br, at in breaks:
+        if raw_start <= at < raw_end:
+            br.drop_tree()
+    for node in touched:  # inline elements the cut emptied ("<a>first published on X</a>")
+        while node is not None and node is not element and not _has_content(node):
+            parent = node.getparent()
+            node.drop_tree()
+            node = parent
+    element.text = (element.text or "").lstrip() or None
+    if len(element):
+        element[-1].tail = (element[-1].tail or "").rstrip() or None
+    else:
+        element.text = (element.text or "").rstrip() or None
+
+
+def _native(language: str | None, html: str) -> Native:
+    """The article's language when first asked: the declared one, else guessed from its text."""
+    found: list[str | None] = []
+
+    def native() -> str | None:
+        if not found:
+            found.append(primary(language) or guess(html_to_text(html[:4000])))
+        return found[0]
+
+    return native
+
+
+def _scan(
+    block: Block, verdicts: dict[Block, Verdict] | None, table: Table | None = None, native: Native | None = None
+) -> Verdict:
     verdict = verdicts.get(block) if verdicts is not None else None
     if verdict is None:
-        verdict = scan_block(block)  # pure: the same paragraph always gets the same verdict
+        verdict = scan_block(block, table, native)  # pure for one article: the same paragraph, the same verdict
         if verdicts is not None:
             verdicts[block] = verdict
     return verdict
@@ -256,7 +381,8 @@ def _line_text(element: lxml.html.HtmlElement, lines: list[list[lxml.html.HtmlEl
 
 
 def _clean_lines(element: lxml.html.HtmlElement, index: int, scanned: list[tuple[Block, Verdict]],
-                 verdicts: dict[Block, Verdict] | None = None) -> None:
+                 verdicts: dict[Block, Verdict] | None = None, table: Table | None = None,
+                 native: Native | None = None) -> None:
     """Lines of a kept paragraph (split at ``<br>``) that are notices: an italic footer line,
     a byline above the first sentence. Each is read and removed on its own."""
     k = len(_lines(element)[0]) - 1
@@ -271,7 +397,7 @@ def _clean_lines(element: lxml.html.HtmlElement, index: int, scanned: list[tuple
                 for child in lines[k] for a in child.iter("a") if a.get("href")
             )
             block = Block(text, links, index)
-            verdict = _scan(block, verdicts)
+            verdict = _scan(block, verdicts, table, native)
             if verdict.remove:
                 scanned.append((block, verdict))
                 _remove_line(element, lines, breaks, k)

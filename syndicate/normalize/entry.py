@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import replace
 
-from syndicate.attribution.attribute import decide, own_outlet
+from syndicate.attribution.attribute import decide, feed_evidence, is_house_account, own_outlet
 from syndicate.attribution.notices import Block, Verdict
 from syndicate.attribution.rights import RightsClaim, claim_from_config, claim_from_raw, combine
 from syndicate.config import SourceConfig
@@ -52,9 +53,10 @@ def _normalize(entry: ParsedEntry, feed: ParsedFeed, source: SourceConfig) -> No
     base = copy_url or clean_url(feed.link) or None
     raw_body = entry.content_html or entry.summary_html or ""
     verdicts: dict[Block, Verdict] = {}  # paragraphs the summary shares with the content are scanned once
-    body = clean_body(raw_body, base, source.rules, verdicts)
+    language = clean_line(entry.language) or clean_line(source.language) or clean_line(feed.language) or None
+    body = clean_body(raw_body, base, source.rules, verdicts, language)
     if entry.content_html and entry.summary_html:
-        summary_text = clean_text(entry.summary_html, base, source.rules, verdicts) or body.text
+        summary_text = clean_text(entry.summary_html, base, source.rules, verdicts, language) or body.text
     else:
         summary_text = body.text
     found = body.findings
@@ -70,8 +72,15 @@ def _normalize(entry: ParsedEntry, feed: ParsedFeed, source: SourceConfig) -> No
         authors = normalize_authors(p.name for p in entry.source.authors)
     if not authors and entry.source is None:
         authors = normalize_authors(p.name for p in feed.authors)
+    named = found.original_authors or found.authors
+    if named and all(is_house_account(name, own, feed) for name in authors):
+        authors = tuple(unique(named))  # "Authored by X via Y" beats the republisher's "Tyler Durden" or "admin"
 
     decision = decide(entry, feed, own=own, copy_url=copy_url, authors=authors, found=found)
+    attribution = decision.attribution
+    evidence = found.evidence + feed_evidence(entry, attribution) if attribution.original_publisher else found.evidence
+    if evidence:
+        attribution = replace(attribution, evidence=evidence)
 
     entry_license_links = [link.href for link in entry.links if link.rel == "license"]
     levels: list[RightsClaim] = [
@@ -88,7 +97,6 @@ def _normalize(entry: ParsedEntry, feed: ParsedFeed, source: SourceConfig) -> No
     rights = combine(levels)
 
     tags = tuple(unique(t for t in (clean_line(tag) for tag in (*entry.tags, *source.tags)) if t))
-    language = clean_line(entry.language) or clean_line(source.language) or clean_line(feed.language) or None
     url = decision.url or ""
     return NormalizedEntry(
         source=source.name,
@@ -103,10 +111,10 @@ def _normalize(entry: ParsedEntry, feed: ParsedFeed, source: SourceConfig) -> No
         content_html=body.html,
         tags=tags,
         language=language,
-        attribution=decision.attribution,
+        attribution=attribution,
         rights=rights,
         raw_hash=entry.raw_hash,
-        content_hash=content_hash(title, url, body.html, authors, rights, decision.attribution),
+        content_hash=content_hash(title, url, body.html, authors, rights, attribution),
         is_original=decision.is_original,
         rights_configured=source.rights is not None,
     )

@@ -16,8 +16,11 @@ _WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 _TAG = re.compile(r"<[^>]*>")
 _BLOCK_BREAK = re.compile(r"(?i)<\s*(?:br|hr|/?p|/?div|/?li|/?h[1-6]|/?tr|/?blockquote|/?figcaption|/?pre)\b[^>]*>")
-# a sentence ends at . ! ? … (maybe followed by closing quotes/brackets) before a space and a capital, digit or quote
+# a sentence ends at . ! ? … (maybe followed by closing quotes/brackets) before a space and a capital, digit or quote,
+# or at 。！？ (CJK full stops need no space)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9À-Þ])")
+_CJK_SENTENCE_END = re.compile(_SENTENCE_END.pattern + r"|(?<=[。！？])[”」』）]*\s*(?=\S)")
+_CJK_STOPS = ("。", "！", "？")
 
 SUMMARY_MAX = 400  # characters of plain text
 TITLE_FALLBACK_WORDS = 12
@@ -94,13 +97,32 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Start and end offsets of each sentence of ``text`` (a good-enough splitter for notices)."""
     spans: list[tuple[int, int]] = []
     start = 0
-    for match in _SENTENCE_END.finditer(text):
-        if not _ends_sentence(text[start : match.start()]):
+    ends = _CJK_SENTENCE_END if any(stop in text for stop in _CJK_STOPS) else _SENTENCE_END
+    for match in ends.finditer(text):
+        # the word before the stop decides ("Dr." does not end a sentence): its last characters suffice
+        if not _ends_sentence(text[max(start, match.start() - 40) : match.start()]):
             continue
         spans.append((start, match.start()))
         start = match.end()
     spans.append((start, len(text)))
     return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def edge_sentence(text: str, side: str, reach: int = 200) -> tuple[int, int] | None:
+    """The first (``side="lead"``) or last (``"tail"``) sentence of ``text`` (all of it when it is one
+    sentence), found without splitting the rest; None when that sentence is longer than ``reach``."""
+    ends = _CJK_SENTENCE_END if any(stop in text for stop in _CJK_STOPS) else _SENTENCE_END
+    if side == "lead":
+        for match in ends.finditer(text, 0, min(len(text), reach + 10)):
+            if _ends_sentence(text[max(0, match.start() - 40) : match.start()]):
+                return (0, match.start())
+        return (0, len(text)) if len(text) <= reach else None
+    offset = max(0, len(text) - reach - 10)
+    start = 0
+    for match in ends.finditer(text, offset):
+        if match.start() > 0 and _ends_sentence(text[max(0, match.start() - 40) : match.start()]):
+            start = match.end()
+    return (start, len(text)) if len(text) - start <= reach else None
 
 
 def sentences(text: str) -> list[str]:

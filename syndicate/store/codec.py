@@ -10,6 +10,7 @@ from syndicate.models import (
     Article,
     Attribution,
     Copy,
+    Evidence,
     NormalizedEntry,
     Notice,
     Person,
@@ -117,7 +118,13 @@ def attribution_from_json(
         original_url=data.get("original_url"),
         republishers=tuple(Republisher(name=r["name"], url=r.get("url")) for r in data.get("republishers") or ()),
         original_feed=feed_info_from_json(original_feed),
+        evidence=tuple(Evidence.from_json(dict(e)) for e in data.get("evidence") or () if isinstance(e, Mapping)),
     )
+
+
+def attribution_to_json(value: Attribution) -> dict[str, Any]:
+    """The attribution as stored: its JSON and the evidence behind it."""
+    return {**value.to_json(), "evidence": [e.to_json() for e in value.evidence]}
 
 
 # -- normalized entries (copies) -------------------------------------------------
@@ -137,7 +144,7 @@ def entry_to_json(entry: NormalizedEntry) -> dict[str, Any]:
         "content_html": entry.content_html,
         "tags": list(entry.tags),
         "language": entry.language,
-        "attribution": entry.attribution.to_json(),
+        "attribution": attribution_to_json(entry.attribution),
         "original_feed": feed_info_to_json(entry.attribution.original_feed),
         "rights": entry.rights.to_json(),
         "raw_hash": entry.raw_hash,
@@ -187,7 +194,7 @@ def article_to_row(article: Article) -> dict[str, Any]:
         "language": article.language,
         "sources": sorted({c.source for c in article.copies}),
         "copies": [{"source": c.source, "url": c.url, "guid": c.guid} for c in article.copies],
-        "attribution": article.attribution.to_json(),
+        "attribution": attribution_to_json(article.attribution),
         "original_feed": feed_info_to_json(article.attribution.original_feed),
         "rights": article.rights.to_json(),
         "content_hash": article.content_hash,

@@ -72,3 +72,18 @@ def test_conditions_for_configured_ids() -> None:
     assert conditions_for("all-rights-reserved") == ("permission-required",)
     assert conditions_for("permission") == ()
     assert conditions_for(None) == ()
+
+
+def test_licence_names_in_other_languages() -> None:
+    """The CC licences as their translations name them (issue #17). Kills: LOCAL_ELEMENT_NAMES or _LOCAL."""
+    from syndicate.attribution.licenses import from_name
+
+    named = {
+        "本文采用知识共享署名-非商业性使用-相同方式共享 4.0 国际许可协议进行许可。": "CC-BY-NC-SA-4.0",
+        "Licencia Creative Commons Reconocimiento-NoComercial-SinObraDerivada 4.0": "CC-BY-NC-ND-4.0",
+        "Creative Commons Namensnennung - Nicht kommerziell 4.0": "CC-BY-NC-4.0",
+        "Creative Commons Attribuzione - Condividi allo stesso modo 4.0": "CC-BY-SA-4.0",
+    }
+    for text, license_id in named.items():
+        found = from_name(text)
+        assert found is not None and found.id == license_id, text

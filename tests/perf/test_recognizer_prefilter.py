@@ -26,41 +26,53 @@ REPO = Path(__file__).resolve().parents[2]
 ATTRIBUTION_DATA = REPO / "tests" / "data" / "attribution"
 
 
-def reference_find_hits(text: str, *, lead: bool) -> list[notices.Hit]:
+def reference_find_hits(text: str, *, lead: bool, tail: bool = False) -> list[notices.Hit]:
     hits: list[notices.Hit] = []
     if len(text) > MAX_BLOCK_CHARS:
         return hits
     spans = sentence_spans(text)
     for rec in RECOGNIZERS:
-        if rec.where == "lead" and not lead:
+        if not notices.applies(rec, lead=lead, tail=tail):
             continue
         if rec.scope == "whole" and len(text) > MAX_WHOLE_CHARS:
             continue
-        if rec.scope == "sentence":
-            for start, end in spans:
+        if rec.scope == "rest":
+            rest = notices._rest_hit(rec, text, spans)
+            if rest is not None:
+                hits.append(rest)
+            continue
+        if rec.scope in ("sentence", "clause"):
+            for start, end in notices._clause_sentences(text, rec.where, spans) if rec.scope == "clause" else spans:
                 if end - start > MAX_SENTENCE_CHARS:
                     continue
                 match = rec.regex.search(text[start:end])
-                if match:
+                if match and rec.scope == "clause":
+                    hits.append(notices._hit(rec, match, start + match.start(), start + match.end(), text))
+                elif match:
                     hits.append(notices._hit(rec, match, start, end, text))
             continue
         match = rec.regex.search(text)
-        if not match:
+        trivial = notices.TRIVIAL_REMAINDER
+        whole = match is not None and notices._alnum(notices._outside(text, [match.span()])) <= trivial
+        if rec.scope == "whole" and (lead or tail) and rec.where != "any" and not whole:
+            for start, end in notices._whole_sentences(text, lead=lead, tail=tail):
+                found = rec.regex.search(text[start:end])
+                if found and notices._alnum(text[start:end]) - notices._alnum(found.group(0)) <= trivial:
+                    hits.append(notices._hit(rec, found, start + found.start(), start + found.end(), text))
+            continue
+        if match is None:
             continue
         if rec.scope == "block":
             hits.append(notices._hit(rec, match, 0, len(text), text))
-        elif rec.scope == "rest":
-            start = max((a for a, _ in spans if a <= match.start()), default=0)
-            hits.append(notices._hit(rec, match, start, len(text), text))
-        elif notices._alnum(notices._outside(text, [match.span()])) <= notices.TRIVIAL_REMAINDER:
+        elif whole:
             hits.append(notices._hit(rec, match, match.start(), match.end(), text))
     hits.sort(key=lambda h: (h.start, h.recognizer.name))
     return hits
 
 
 def _same(text: str) -> None:
-    for lead in (True, False):
-        assert notices.find_hits(text, lead=lead) == reference_find_hits(text, lead=lead), text
+    for lead, tail in ((True, False), (False, False), (False, True), (True, True)):
+        assert notices.find_hits(text, lead=lead, tail=tail) == reference_find_hits(text, lead=lead, tail=tail), text
 
 
 def _paragraphs(markup: str) -> list[str]:
