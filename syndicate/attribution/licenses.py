@@ -147,6 +147,12 @@ _ZERO = re.compile(
 )
 _PUBLIC_DOMAIN = re.compile(r"\b(?:in|into|to|under|is|are)\s+the\s+public\s+domain\b|\bpublic\s+domain\s+mark\b", re.I)
 _CC_GENERIC = re.compile(r"\bcreative\s+commons\b", re.I)
+# the Chinese names of the CC licences: 知识共享署名[-非商业性使用][-禁止演绎|-相同方式共享] 4.0 (国际|中国大陆)许可协议
+_ZH_ELEMENTS = {"非商业性使用": "nc", "禁止演绎": "nd", "相同方式共享": "sa"}
+_ZH_LONG = re.compile(
+    r"知识共享\s*[「“\"]?\s*署名(?P<elements>(?:\s*[-－—–]?\s*(?:非商业性使用|禁止演绎|相同方式共享)){0,2})"
+    r"\s*(?P<version>\d\.\d)"
+)
 
 
 def _elements_from_long(text: str) -> list[str]:
@@ -175,6 +181,9 @@ def from_name(text: str | None) -> License | None:
     for match in _LONG.finditer(text):
         elements = _elements_from_long(match.group("elements") or "")
         candidates.append((match.start(), cc_license(elements, match.group("version"), _port(match.group("port")))))
+    for match in _ZH_LONG.finditer(text):
+        elements = ["by", *(_ZH_ELEMENTS[e] for e in re.findall("|".join(_ZH_ELEMENTS), match.group("elements")))]
+        candidates.append((match.start(), cc_license(elements, match.group("version"))))
     for match in _ZERO.finditer(text):
         candidates.append((match.start(), License("CC0-1.0", "https://creativecommons.org/publicdomain/zero/1.0/", ())))
     for match in _PUBLIC_DOMAIN.finditer(text):
