@@ -461,7 +461,8 @@ def findings(blocks: Sequence[tuple[Block, Verdict]]) -> Findings:
             republished = republished or rec.republished
             publisher = clean_publisher(hit.group("publisher"))
             if publisher:
-                publishers.append(publisher)
+                if fold(publisher) not in map(fold, publishers):  # two rows reading one credit: one outlet
+                    publishers.append(publisher)
                 saw("original_publisher", publisher)
             if rec.kind == "attribution" or publisher:
                 url = _original_url(hit, block.links)

@@ -94,7 +94,7 @@ _CONNECTOR = r"(?-i:of|the|for|and|&|de|du|des|la|le|del|della|van|von|der|den|d
 _NAME = rf"(?:(?-i:the\s+)?{_WORD}(?:\s+(?:{_CONNECTOR}\s+)*{_WORD})*|(?:[a-z0-9-]+\.)+[a-z]{{2,}}\b)"
 # a capitalised word that starts a sentence, never a name ("By Jeff Turrentine The coal industry…")
 _NOT_IN_NAME = (r"(?!(?-i:The|This|That|These|Those|A|An|In|On|At|It|Its|He|She|We|They|I|When|While|As|If|But"
-                r"|Or|From|With|Here|There|What|Why|How|Our|My|Your)\b)")
+                r"|Or|From|With|Here|There|What|Why|How|Our|My|Your)\b(?!\.))")  # "A." "I." are initials
 # a person's name: no "and"/"&" inside (they separate people), so a list parses one way only
 _PARTICLE = r"(?-i:de|du|des|la|le|del|della|van|von|der|den|da|dos|al|bin|ibn)"
 _PERSON = rf"{_NOT_IN_NAME}{_WORD}(?:\s+(?:{_PARTICLE}\s+)*{_NOT_IN_NAME}{_WORD})*"
@@ -270,7 +270,7 @@ def load_table(paths: Iterable[Path] | None = None) -> tuple[Recognizer, ...]:
         lang = str(data.get("lang") or path.stem)
         for entry in data.get("row", ()):
             rows.append(row_from_mapping(entry, lang))
-    return tuple(rows)
+    return tuple(sorted(rows, key=lambda row: row.name))  # a file may end with a block of rows added later
 
 
 def rows_from_config(entries: Iterable[Mapping[str, Any]]) -> tuple[Recognizer, ...]:
