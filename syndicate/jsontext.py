@@ -1,7 +1,7 @@
 """JSON text, fast: canonical bytes for hashes, and the database's JSON columns.
 
 Both use orjson (about five times faster than the standard library here) and fall back to
-the standard library for what orjson refuses (lone surrogates, integers beyond 64 bits):
+the standard library for what orjson refuses or misreads (lone surrogates, integers beyond 64 bits):
 
 * :func:`canonical` gives exactly the bytes of ``json.dumps(data, sort_keys=True,
   ensure_ascii=False, separators=(",", ":"))`` encoded as UTF-8 (``surrogatepass``),
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +26,9 @@ import orjson
 
 _CANONICAL = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 _FIELDS: dict[type, tuple[str, ...]] = {}
+# an integer orjson cannot read exactly (below -2**63 or above 2**64 - 1) has at least 19 digits
+_LONG_DIGITS = re.compile(r"[0-9]{19}")
+_LONG_DIGITS_BYTES = re.compile(rb"[0-9]{19}")
 
 
 def fields_of(value: Any) -> dict[str, Any]:
@@ -72,7 +76,14 @@ def dumps(data: Any) -> str:
 
 
 def loads(text: str | bytes) -> Any:
-    """A JSON column's value (text written by :func:`dumps` or by the standard library)."""
+    """A JSON column's value (text written by :func:`dumps` or by the standard library).
+
+    orjson reads an integer beyond 64 bits as a float (silently losing digits): text with a run of
+    19 digits or more, which such an integer needs, is read by the standard library instead.
+    """
+    long_digits = _LONG_DIGITS_BYTES.search(text) if isinstance(text, bytes) else _LONG_DIGITS.search(text)
+    if long_digits:
+        return json.loads(text)
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError:  # escaped lone surrogates, NaN: only the standard library reads them

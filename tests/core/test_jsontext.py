@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from syndicate import jsontext
@@ -158,9 +158,22 @@ def test_hash_entry_is_the_reference(entry: ParsedEntry) -> None:
         max_leaves=10,
     )
 )
+@example([-(2**63) - 1, 2**64])  # orjson alone reads these as floats
 def test_json_columns_read_back_what_was_written(data: Any) -> None:
     assert jsontext.loads(jsontext.dumps(data)) == data
     assert jsontext.loads(json.dumps(data)) == data  # rows written by earlier versions
+
+
+def test_json_columns_read_integers_beyond_64_bits_exactly() -> None:
+    """orjson reads them as floats, losing digits (found by the hypothesis test above).
+
+    Mutation killed: ``loads`` trying orjson first whatever the text holds.
+    """
+    huge = [-(2**63) - 1, 2**64, -(10**30), {"n": 10**25}, 2**63 - 1, "1234567890123456789012"]
+    for text in (jsontext.dumps(huge), json.dumps(huge), json.dumps(huge).encode()):
+        back = jsontext.loads(text)
+        assert back == huge and all(type(a) is type(b) for a, b in zip(back, huge, strict=True))
+    assert jsontext.loads('{"a": 1.5, "b": [1, 2]}') == {"a": 1.5, "b": [1, 2]}
 
 
 def test_json_columns_hold_valid_json_only() -> None:

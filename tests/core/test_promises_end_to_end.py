@@ -152,9 +152,10 @@ def test_per_source_outputs_hold_only_their_source(tmp_path: Path, feed_server: 
     config = config_for(tmp_path, sources, "per_source = true\n")
     ok(run_cli("sync", config=config))
     feeds = tmp_path / "feeds"
-    assert sorted(p.name for p in feeds.iterdir()) == [
+    assert sorted(p.name for p in feeds.iterdir() if p.is_file()) == [
         "all-north.atom", "all-north.json", "all-south.atom", "all-south.json", "all.atom", "all.json",
     ]
+    assert [p.name for p in feeds.iterdir() if p.is_dir()] == ["assets"]  # the feeds' stylesheet, nothing else
     assert entry_titles(feeds / "all.atom") == ["north story n1", "north story n2", "south story s1"]
     assert entry_titles(feeds / "all-north.atom") == ["north story n1", "north story n2"]
     assert entry_titles(feeds / "all-south.atom") == ["south story s1"]
@@ -228,7 +229,8 @@ def test_deliveries_release_sends_a_held_article_at_the_next_pass(
 
     Mutations killed: ``cli/deliveries.py`` ``release`` not calling the ledger; ``ledger.release``
     releasing every other delivery (``id != delivery``) or not stamping ``released_at`` (the hold is
-    decided again and the article stays held). An unknown id is one line, exit 1.
+    decided again and the article stays held). An unknown id, a malformed one and a delivery that
+    cannot be released (already delivered) are each one line, exit 1.
     """
     url = serve(feed_server, "outlet", ["a", "b"])  # no rights stated anywhere
     config = config_for(tmp_path, {"outlet": url}, hook_target(receiver, on_unknown_rights='"hold"'))
@@ -246,6 +248,13 @@ def test_deliveries_release_sends_a_held_article_at_the_next_pass(
                                                    .splitlines())}
     assert sorted(after.values()) == ["delivered", "held"] and after[chosen["id"]] == "delivered"
 
-    missing = run_cli("deliveries", "release", "no-such-delivery", config=config)
-    assert missing.returncode == 1
-    assert missing.stderr.strip().splitlines() == ["Error: no blocked or held delivery no-such-delivery"]
+    unknown = next(p for p in ("0000", "1111", "2222") if not any(i.startswith(p) for i in after))
+    for argument, error in [
+        (unknown, f"syndicate: error: no delivery {unknown}"),
+        ("no-such-delivery", "syndicate: error: 'no-such-delivery': give at least 4 hex digits of a delivery id"),
+        (chosen["id"], f"syndicate: error: delivery {chosen['id'][:12]} is not blocked, held, failed or rejected: "
+                       "nothing to release"),
+    ]:
+        refused = run_cli("deliveries", "release", argument, config=config)
+        assert refused.returncode == 1
+        assert refused.stderr.strip().splitlines() == [error]

@@ -28,9 +28,11 @@ MUTANTS = ROOT / "mutants"
 # mutated function -> the tests (pytest -k) written for it in tests/mutation
 KEYWORDS = {
     "x_take_over": "take_over", "x_sent_within": "sent_within", "x_due_ids": "due_ids",
-    "x_stale_sending": "stale_sending", "x_count_states": "count_states", "x_counts_by_target": "counts_by_target",
+    "x_left_behind": "left_behind", "x_orphaned": "left_behind",
+    "x_count_states": "count_states", "x_counts_by_target": "counts_by_target",
     "x_keep_sending": "keep_sending", "x_finish": "finish", "x_claim": "claim", "x_fail": "fail",
-    "x_list_deliveries": "list_deliveries", "x_release": "release", "x_back_to_pending": "back_to_pending",
+    "x_list_deliveries": "list_deliveries", "x_release": "release",
+    "x_decide_by_hand": "release", "x_back_to_pending": "back_to_pending",
     "x_as_utc": "as_utc", "x__iso": "iso", "x_row_json": "row_json", "x_utcnow": "release_without",
     "x__grants": "agreement", "x_decide": "withdrawn_article",
 }

@@ -7,14 +7,17 @@ what a state change writes into every column it touches, and that it touches onl
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, insert, select
 
 from syndicate.crosspost import ledger
+from syndicate.ownership import new_owner
 from syndicate.store.db import open_engine
 from syndicate.store.schema import deliveries
 
@@ -51,19 +54,25 @@ def row(engine: Engine, delivery: str) -> dict[str, Any]:
     return values
 
 
-@pytest.mark.parametrize("state", ["blocked", "held", "failed"])
+@pytest.mark.parametrize("state", ["blocked", "held", "failed", "rejected"])
 def test_release_makes_exactly_that_delivery_pending_now_with_a_clean_slate(engine: Engine, state: str) -> None:
-    chosen = add(engine, "a1", state)
+    chosen = add(engine, "a1", state, held_at=T0)
     other = add(engine, "a2", state)
     now = T0 + timedelta(hours=2)
-    assert ledger.release(engine, chosen, now=now) is True
+    assert ledger.release(engine, chosen, now=now, actor="cli:editor") is True
     released = row(engine, chosen)
     assert released["state"] == "pending"
     assert released["released_at"] == now and released["next_attempt_at"] == now and released["updated_at"] == now
-    assert released["reason"] == "released by hand"
-    assert released["last_error"] is None and released["attempts"] == 0
+    assert released["reason"] == "released by cli:editor"  # who released it, as the CLI and the desk name them
+    assert released["last_error"] is None and released["attempts"] == 0 and released["held_at"] is None
     untouched = row(engine, other)
     assert untouched["state"] == state and untouched["released_at"] is None and untouched["attempts"] == 3
+
+
+def test_release_without_an_actor_is_recorded_as_the_system_s(engine: Engine) -> None:
+    delivery = add(engine, "a1", "held")
+    assert ledger.release(engine, delivery, now=T0, reason="terms checked") is True
+    assert row(engine, delivery)["reason"] == "released by system: terms checked"
 
 
 @pytest.mark.parametrize("state", ["pending", "sending", "delivered"])
@@ -169,21 +178,39 @@ def test_counts_by_target_count_each_target_s_states_apart(engine: Engine) -> No
     assert ledger.counts_by_target(engine) == {"blog": {"held": 2, "pending": 1}, "list": {"held": 1}}
 
 
-def test_take_over_claims_one_stale_row_once(engine: Engine) -> None:
-    stale = add(engine, "a1", "sending", sending_since=T0)
-    twin = add(engine, "a2", "sending", sending_since=T0)
+def seen(engine: Engine, delivery: str, **changes: Any) -> SimpleNamespace:
+    """The row as a reconciling worker read it (``changes``: what it saw that differs from the row now)."""
+    values = row(engine, delivery)
+    found = {"id": delivery, "sending_since": values["sending_since"], "sending_owner": values["sending_owner"]}
+    return SimpleNamespace(**(found | changes))
+
+
+def test_take_over_claims_one_left_behind_row_once(engine: Engine) -> None:
+    dead = "host:1:boot.ns.1:dead0"
+    stale = add(engine, "a1", "sending", sending_since=T0, sending_owner=dead)
+    twin = add(engine, "a2", "sending", sending_since=T0, sending_owner=dead)
     unknown = add(engine, "a3", "sending", sending_since=None)
     now = T0 + timedelta(minutes=10)
-    assert ledger.take_over(engine, stale, T0 + timedelta(seconds=1), now) is False  # someone else's newer claim
-    assert ledger.take_over(engine, stale, T0, now) is True
-    assert row(engine, stale)["sending_since"] == now and row(engine, stale)["updated_at"] == now
-    assert ledger.take_over(engine, stale, T0, now) is False  # the second worker loses
-    assert row(engine, twin)["sending_since"] == T0  # only the row named
-    assert ledger.take_over(engine, unknown, T0, now) is False
-    assert ledger.take_over(engine, twin, None, now) is False  # it has a sending time: None does not match it
-    assert ledger.take_over(engine, unknown, None, now) is True
-    assert row(engine, unknown)["sending_since"] == now
-    assert ledger.take_over(engine, add(engine, "a4", "delivered"), None, now) is False
+    me = "host:2:boot.ns.2:mine0"
+    # someone else's newer claim, or another owner than the one seen: not ours to take
+    assert ledger.take_over(engine, seen(engine, stale, sending_since=T0 - timedelta(seconds=1)), now, me) is False
+    assert ledger.take_over(engine, seen(engine, stale, sending_owner="host:3:boot.ns.3:other"), now, me) is False
+    assert ledger.take_over(engine, seen(engine, stale, sending_owner=None), now, me) is False
+    first_look = seen(engine, stale)
+    assert ledger.take_over(engine, first_look, now, me) is True
+    taken = row(engine, stale)
+    assert taken["sending_since"] == now and taken["updated_at"] == now and taken["sending_owner"] == me
+    assert taken["state"] == "sending"
+    assert ledger.take_over(engine, first_look, now, "host:4:boot.ns.4:late0") is False  # the second worker loses
+    assert row(engine, stale)["sending_owner"] == me
+    assert row(engine, twin)["sending_since"] == T0 and row(engine, twin)["sending_owner"] == dead  # only the row named
+    # a row with no sending time and no owner is matched by exactly that
+    assert ledger.take_over(engine, seen(engine, twin, sending_since=None), now, me) is False
+    assert ledger.take_over(engine, seen(engine, unknown, sending_since=T0), now, me) is False
+    assert ledger.take_over(engine, seen(engine, unknown), now, me) is True
+    assert row(engine, unknown)["sending_since"] == now and row(engine, unknown)["sending_owner"] == me
+    done = add(engine, "a4", "delivered")
+    assert ledger.take_over(engine, seen(engine, done), now, me) is False
 
 
 def test_keep_sending_records_the_error_and_the_time_only_while_sending(engine: Engine) -> None:
@@ -255,23 +282,45 @@ def test_due_ids_break_ties_by_id(engine: Engine) -> None:
         assert ledger.due_ids(conn, "blog", T0, None) == sorted(ids)
 
 
-def test_stale_sending_is_this_target_s_rows_sending_since_before_the_time_or_unknown(engine: Engine) -> None:
-    old = add(engine, "a1", "sending", sending_since=T0 - timedelta(minutes=5))
-    edge = add(engine, "a2", "sending", sending_since=T0)
-    unknown = add(engine, "a3", "sending", sending_since=None)
-    add(engine, "a4", "sending", sending_since=T0 + timedelta(seconds=1))  # fresh: another worker's
-    add(engine, "a5", "pending", sending_since=T0 - timedelta(minutes=5))
-    add(engine, "a6", "sending", sending_since=T0 - timedelta(minutes=5), target="list")
+def test_left_behind_is_this_target_s_sending_rows_whose_owner_is_dead_or_unknown_and_stale(engine: Engine) -> None:
+    """What replaced the 120 s window for every row (``stale_sending``): a row with an owner this host can
+    judge is left behind exactly when that owner is dead, however young or old the row; only a row whose
+    owner cannot be judged (another host, none recorded) falls back to SENDING_STALE, inclusive.
+
+    Mutations killed: judging every row by its age; taking a live owner's old row; not taking a dead
+    owner's fresh row; ``<`` for ``<=`` at the window's edge; ignoring the target or the state.
+    """
+    now = T0
+    window = timedelta(seconds=ledger.SENDING_STALE)
+    live, gone = "livepass", "endedpass"
+    here = new_owner()
+    mine_live = str(replace(here, token=live))
+    mine_ended = str(replace(here, token=gone))  # an earlier pass of this process: orphaned at once
+    elsewhere = "some-other-host:4242::t0"
+    dead_fresh = add(engine, "a1", "sending", sending_since=now, sending_owner=mine_ended)
+    add(engine, "a2", "sending", sending_since=now - 10 * window, sending_owner=mine_live)  # alive: never
+    edge = add(engine, "a3", "sending", sending_since=now - window, sending_owner=elsewhere)  # the edge
+    add(engine, "a4", "sending", sending_since=now - window + timedelta(seconds=1), sending_owner=elsewhere)
+    ownerless_old = add(engine, "a5", "sending", sending_since=now - window - timedelta(seconds=1))
+    add(engine, "a6", "sending", sending_since=now - timedelta(seconds=1))  # no owner, young: wait
+    unknown_time = add(engine, "a7", "sending", sending_since=None)
+    add(engine, "a8", "pending", sending_since=now - 10 * window, sending_owner=mine_ended)
+    add(engine, "a9", "sending", sending_since=now - 10 * window, sending_owner=mine_ended, target="list")
     with engine.connect() as conn:
-        assert sorted(r.id for r in ledger.stale_sending(conn, "blog", T0)) == sorted([old, edge, unknown])
+        found = sorted(r.id for r in ledger.left_behind(conn, "blog", now, {live}))
+        assert found == sorted([dead_fresh, edge, ownerless_old, unknown_time])
+        # without the pass's token among the live ones, this process's other row is orphaned too
+        assert len(ledger.left_behind(conn, "blog", now, set())) == 5
 
 
 def test_count_states_gives_every_state_zero_or_its_count(engine: Engine) -> None:
-    for i, (state, target) in enumerate([("held", "blog"), ("held", "blog"), ("pending", "blog"), ("held", "x")]):
+    states = [("held", "blog"), ("held", "blog"), ("pending", "blog"), ("held", "x"), ("rejected", "blog")]
+    for i, (state, target) in enumerate(states):
         add(engine, f"a{i}", state, target=target)
     with engine.connect() as conn:
         counts = ledger.count_states(conn, ["blog"])
-        assert counts == {"pending": 1, "sending": 0, "delivered": 0, "failed": 0, "blocked": 0, "held": 2}
+        assert counts == {"pending": 1, "sending": 0, "delivered": 0, "failed": 0, "blocked": 0, "held": 2,
+                          "rejected": 1}
         assert ledger.count_states(conn, []) == dict.fromkeys(ledger.STATES, 0)
 
 

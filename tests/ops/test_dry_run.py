@@ -11,11 +11,10 @@ import hashlib
 import json
 from pathlib import Path
 
-import pytest
-
 from tests.distributed.receiver import WebhookReceiver
 from tests.helpers.cli import run_cli, write_config
 from tests.helpers.feedserver import FeedServer
+from tests.helpers.services import require_service
 from tests.ops.conftest import received_titles
 
 
@@ -78,7 +77,7 @@ def test_a_database_that_cannot_be_copied_is_refused_with_a_hint(tmp_path: Path)
 
     created = create_database()
     if created is None:
-        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
+        require_service("PostgreSQL", "not reachable on 127.0.0.1:5432")
     url, drop = created
     try:
         (tmp_path / "feed.xml").write_text(rss("One"))
