@@ -6,6 +6,18 @@ The cases (``tests/data/real-notices/cases.json``) and the scorer are copies of
 runs from a fresh clone. Mutation that kills it: drop ``es.origin.publicado-originalmente`` from
 ``syndicate/attribution/phrases/es.toml`` (three Spanish cases fail, 36/39), or make
 ``edge_cut`` in notices.py return None (the glued credits stay: 33/39).
+
+``tests/data/real-notices/extra-cases.json`` holds 87 more notices collected verbatim from real
+pages (the source URL is in each case's ``notes``), in the shared set's schema, with ids ``x01``…
+so they never share a body with the shared set's ``n``/``m`` cases: Italian and Chinese notices,
+more Spanish, French, German and Portuguese ones, wire bylines and datelines, Creative Commons
+footers, appeals, image credits in captions and look-alikes that must stay. Cases x63–x82 were
+collected after the first round of rows and scored 6/20 before the rows written for them; x83–x87
+after the second round, 1/5 as found (a re-run told in the author's voice and bare "Magazine date /
+Name" lines stay unread). Mutations that kill it: drop ``it.origin.testata-data`` from
+``phrases/it.toml`` (six Italian newspaper credits fail: 78/87), or ``en.origin.wire-dateline``
+from ``phrases/en.toml`` (the Reuters datelines), or the Chinese names from ``LOCAL_ELEMENT_NAMES``
+in licenses.py (x17, x18).
 """
 
 from __future__ import annotations
@@ -20,13 +32,14 @@ import pytest
 pytest.importorskip("markdown")  # the scorer renders the Markdown cases with it (the test extra has it)
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "real-notices"
-LEVEL = 39  # of 39: the level reached with issue #17; never lower it to make a change pass
+# cases file → (cases, the level reached with issue #17); never lower a level to make a change pass
+LEVELS = {"cases.json": (39, 39), "extra-cases.json": (87, 84)}  # extra: x12, x83, x85 stay unread
 
 
-def _score() -> tuple[int, int, str]:
+def _score(cases: str) -> tuple[int, int, str]:
     exe = Path(sys.executable).with_name("syndicate")
     result = subprocess.run(
-        [sys.executable, str(DATA / "score-notices.py"), "--exe", str(exe), "--cases", str(DATA / "cases.json")],
+        [sys.executable, str(DATA / "score-notices.py"), "--exe", str(exe), "--cases", str(DATA / cases)],
         capture_output=True, text=True, timeout=240, check=False,
     )  # fmt: skip
     match = re.search(r"real notices: (\d+)/(\d+) cases right", result.stdout)
@@ -35,8 +48,9 @@ def _score() -> tuple[int, int, str]:
 
 
 @pytest.mark.slow
-def test_real_notices_score_holds_and_no_look_alike_is_touched() -> None:
-    right, total, report = _score()
-    assert total == 39
-    assert "look-alike" not in report, report  # a trap (a post about a tip jar…) was mined or removed
-    assert right >= LEVEL, report
+@pytest.mark.parametrize("cases", sorted(LEVELS))
+def test_real_notices_score_holds_and_no_look_alike_is_touched(cases: str) -> None:
+    right, total, report = _score(cases)
+    assert total == LEVELS[cases][0]
+    assert "look-alike" not in report, report  # a trap (a post about a tip jar, a caption credit…) was touched
+    assert right >= LEVELS[cases][1], report
