@@ -20,6 +20,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -238,6 +239,8 @@ def _ingest_sources(
                             queue = iter(())  # no new fetch starts
                         done, not_done = wait(pending, return_when=FIRST_COMPLETED, timeout=1.0)
                         pending.intersection_update(not_done)
+                        if processing and not done:
+                            process_pool.wake()
                         for future in done:
                             if future in fetches:
                                 source = fetches.pop(future)  # type: ignore[arg-type]
@@ -359,7 +362,7 @@ def _outcome(future: Future[ProcessOutcome], job: ProcessJob, pool: _LazyPool, g
     log.warning("%s: a worker process died; processing this source again alone", job.source.name)
     retry_generation = pool.generation
     try:
-        return _submit(pool.get(), job).result()
+        return pool.result(_submit(pool.get(), job))
     except BrokenProcessPool:
         pool.reset(retry_generation)
         return _failed(job, "processing this document killed the worker process (twice)")
@@ -405,6 +408,27 @@ class _LazyPool:
     def shutdown(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def wake(self) -> None:
+        """Make the pool's manager thread look at its worker processes again.
+
+        Python 3.11's ``ProcessPoolExecutor.submit`` wakes that thread *before* it spawns a new
+        worker, so a worker that dies just after it was spawned goes unseen until something else
+        wakes the thread; when the job it took was the last one running, nothing does, and the
+        pass waited for ever (seen under load in tests/reliability/test_worker_death.py). Woken,
+        the thread sees the dead worker and fails the pool's jobs with ``BrokenProcessPool``,
+        which :func:`_outcome` handles."""
+        wakeup = getattr(self._pool, "_executor_manager_thread_wakeup", None)
+        if wakeup is not None:
+            wakeup.wakeup()
+
+    def result(self, future: Future[ProcessOutcome]) -> ProcessOutcome:
+        """``future.result()``, waking the manager thread every second while it waits (see :meth:`wake`)."""
+        while True:
+            try:
+                return future.result(timeout=1.0)
+            except FutureTimeout:
+                self.wake()
 
 
 @contextmanager
