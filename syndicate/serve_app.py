@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from syndicate.pipeline.context import Context
@@ -51,9 +52,15 @@ def build_app(ctx: Context, *, daemon: Any = None, desk: Any = None) -> Any:
 
 def build_apps(ctx: Context, *, daemon: Any = None) -> tuple[Any, Any]:
     """(the public app, the app for ``[desk] listen`` or None): the desk beside the feeds, or on its own address."""
-    from syndicate.desk import desk_listen, make_desk
+    from syndicate.desk import make_desk
 
-    desk = make_desk(ctx)
+    return apps_with_desk(ctx, make_desk(ctx), daemon=daemon)
+
+
+def apps_with_desk(ctx: Context, desk: Any, *, daemon: Any = None) -> tuple[Any, Any]:
+    """:func:`build_apps` with the desk app made already (or None)."""
+    from syndicate.desk import desk_listen
+
     if desk is None or desk_listen(ctx) is None:
         return build_app(ctx, daemon=daemon, desk=desk), None
     return build_app(ctx, daemon=daemon), desk_side_app(ctx, desk, daemon)
@@ -99,16 +106,61 @@ def start_desk_side(ctx: Context, app: Any) -> Any:
 def serve_beside(ctx: Context, daemon: Any, host: str | None, port: int | None) -> Any:
     """Serve :func:`build_app` for ``daemon`` (the local daemon or the Celery scheduler) in a thread,
     on ``host``/``port`` or the configured ``[syndicate.serve]`` ones; the server handle.
-    The desk comes along: mounted at ``/desk/``, or on ``[desk] listen`` (stopped with the feeds)."""
+    The desk comes along: mounted at ``/desk/``, or on ``[desk] listen`` (stopped with the feeds).
+    Both follow the daemon's configuration reloads."""
+    from syndicate.desk import make_desk
     from syndicate.serve import start_in_thread
 
     settings = ctx.config.syndicate.serve
-    public, desk_side = build_apps(ctx, daemon=daemon)
+    desk = make_desk(ctx)
+    public, desk_side = apps_with_desk(ctx, desk, daemon=daemon)
+    if daemon is not None:
+        follower = _ReloadFollower(daemon, ctx, public, desk, desk_apart=desk_side is not None)
+        public = follower.public_app
+        desk_side = follower.wrap(desk_side) if desk_side is not None else None
     server = start_in_thread(public, host or settings.host, port if port is not None else settings.port)
     log.warning("serving feeds on http://%s:%s/", host or settings.host, server.port)
     if desk_side is not None:
         return _Pair(server, start_desk_side(ctx, desk_side))
     return server
+
+
+class _ReloadFollower:
+    """What a daemon serves, following its configuration reloads (SIGHUP gives the daemon a new
+    context): the feeds' list, index and OPML are built again from the new one, and the desk takes its
+    new sources, targets and users (its sessions stay). Addresses and ports stay until a restart."""
+
+    def __init__(self, daemon: Any, ctx: Context, public: Any, desk: Any, *, desk_apart: bool):
+        self.daemon, self.ctx, self.public, self.desk, self.desk_apart = daemon, ctx, public, desk, desk_apart
+        self.lock = threading.Lock()
+
+    def check(self) -> None:
+        ctx = getattr(self.daemon, "ctx", self.ctx)
+        if ctx is self.ctx:
+            return
+        with self.lock:
+            if ctx is not self.ctx:
+                self._take(ctx)
+
+    def public_app(self, environ: dict[str, Any], start_response: Any) -> Any:
+        self.check()
+        return self.public(environ, start_response)
+
+    def wrap(self, app: Any) -> Any:
+        def following(environ: dict[str, Any], start_response: Any) -> Any:
+            self.check()
+            return app(environ, start_response)
+
+        return following
+
+    def _take(self, ctx: Context) -> None:
+        from syndicate.desk.accounts import desk_users
+
+        if self.desk is not None:
+            self.desk.follow(ctx.config, desk_users(ctx.config) if ctx.config.desk is not None else {})
+        self.public = build_app(ctx, daemon=self.daemon, desk=None if self.desk_apart else self.desk)
+        self.ctx = ctx
+        log.info("serving the reloaded configuration")
 
 
 class _Pair:

@@ -113,6 +113,24 @@ class DeskApp:
         self.secure_mode = desk.secure_cookies if desk is not None else "auto"
         self.env = _environment()
 
+    def follow(self, config: Config, users: Mapping[str, User]) -> None:
+        """Take a configuration read again (SIGHUP): its sources, targets and users — a user removed can no
+        longer log in or act, a password file rotated takes effect. Sessions stay valid unless the
+        session secret changed; the address the desk listens on needs a restart."""
+        desk = config.desk
+        old_secret = self.config.desk.session_secret if self.config.desk is not None else None
+        new_secret = desk.session_secret if desk is not None else None
+        if new_secret != old_secret:
+            ttl = desk.session_ttl if desk is not None else self.signer.ttl
+            self.signer = Signer(new_secret.encode() if new_secret else secrets.token_bytes(32), ttl)
+        elif desk is not None:
+            self.signer.ttl = desk.session_ttl
+        self.config = config
+        self.users = dict(users)
+        self.secure_mode = desk.secure_cookies if desk is not None else "auto"
+        if not self.users:
+            log.warning("%s: [desk] has no user who can log in after the reload; nobody can log in", config.path)
+
     # -- WSGI ----------------------------------------------------------------------
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
