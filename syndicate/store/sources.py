@@ -196,11 +196,14 @@ def next_due(
     skip_hours: tuple[int, ...] = (),
     skip_days: tuple[str, ...] = (),
     pushed: bool = False,
+    pushed_until: datetime | None = None,
 ) -> datetime:
     """When to fetch again: the interval (or the feed's slower hint), backoff on errors, Retry-After honoured.
 
     ``skip_hours``/``skip_days`` (RSS) move the time past the hours and days the feed says not to
-    poll in; ``pushed`` (an active WebSub subscription) stretches the interval to a slow safety net.
+    poll in; ``pushed`` (an active WebSub subscription) stretches the interval to a slow safety net,
+    but never past ``pushed_until``, the end of the subscription's lease (a daemon that renews does
+    so before it; without one — `run` without `--serve` — pushes stop there and polling takes over).
     """
     settings = config.syndicate
     interval = config.interval_for(source)
@@ -215,6 +218,8 @@ def next_due(
             interval = max(interval, result.retry_after) if failures > 1 else result.retry_after
     jitter = interval * settings.jitter * random.random()
     due = now + timedelta(seconds=interval + jitter)
+    if pushed and result.status != "error" and pushed_until is not None:
+        due = min(due, max(pushed_until, now))
     if skip_hours or skip_days:  # ops helper: RSS skipHours/skipDays
         due = skip_to_allowed(due, skip_hours, skip_days)
     return due
@@ -241,7 +246,7 @@ def record_fetch(
             result,
             now,
             current._mapping if current else None,
-            pushed=_pushed(conn, source.name, now),
+            pushed_until=_pushed_until(conn, source.name),
             feed=feed,
             parse_error=parse_error,
             poll_hint=poll_hint,
@@ -281,14 +286,13 @@ def record_fetches(
                 pushed_until.setdefault(sub.source, aware(sub.expires_at))
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for source, result in fetched:
-            expires = pushed_until.get(source.name)
             values = _fetch_values(
                 config,
                 source,
                 result,
                 now,
                 current.get(source.name),
-                pushed=expires is not None and expires > now,
+                pushed_until=pushed_until.get(source.name),
             )
             params = {f"v_{key}": value for key, value in values.items()}
             params["b_name"] = source.name
@@ -309,12 +313,14 @@ def _fetch_values(
     now: datetime,
     stored: Any,  # the row mapping (RowMapping), or None
     *,
-    pushed: bool,
+    pushed_until: datetime | None,
     feed: ParsedFeed | None = None,
     parse_error: str | None = None,
     poll_hint: float | None = None,
 ) -> dict[str, Any]:
-    """The ``sources`` columns to update for one fetch, given the row as stored before it."""
+    """The ``sources`` columns to update for one fetch, given the row as stored before it;
+    ``pushed_until``: the end of the source's active WebSub lease, if it has one."""
+    pushed = pushed_until is not None and pushed_until > now
     failures = (stored["consecutive_failures"] or 0) if stored is not None else 0
     # ops helper: a 304 has no body to read hints from; keep using what the feed said last time
     stored = stored if stored is not None else {}
@@ -372,19 +378,19 @@ def _fetch_values(
         skip_hours=skip_hours,
         skip_days=skip_days,
         pushed=pushed,
+        pushed_until=pushed_until,
     )
     return values
 
 
-def _pushed(conn: Any, name: str, now: datetime) -> bool:
-    """ops helper: the source has an active, unexpired WebSub subscription (its hub pushes updates)."""
+def _pushed_until(conn: Any, name: str) -> datetime | None:
+    """ops helper: when the source's active WebSub subscription (its hub pushes updates) ends, if it has one."""
     row = conn.execute(
         select(subscriptions.c.expires_at)
         .where(subscriptions.c.source == name)
         .where(subscriptions.c.state == "active")
     ).first()
-    expires = aware(row.expires_at) if row is not None else None
-    return expires is not None and expires > now
+    return aware(row.expires_at) if row is not None else None
 
 
 def set_enabled(

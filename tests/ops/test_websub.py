@@ -176,11 +176,28 @@ def test_lease_is_renewed_before_it_ends_and_polling_slows_down(setup: Setup) ->
     assert renewed is not None and renewed.state == "active"
     assert renewed.secret == first.secret and renewed.token == first.token  # same callback, same secret
     assert [r["hub.callback"] for r in s.hub.requests] == [s.hub.requests[0]["hub.callback"]] * 2
-    # while pushed to, the source is polled only as a slow safety net
+    # while pushed to, the source is polled only as a slow safety net (6 h, or the lease's end if sooner)
+    run_pass(s.ctx, force=True, crosspost=False)
+    row = get_source(s.ctx.engine, "pushy")
+    assert row is not None and row.next_due_at is not None and renewed.expires_at is not None
+    safety = datetime.now(UTC) + timedelta(seconds=PUSHED_SAFETY_INTERVAL - 60)
+    assert row.next_due_at >= min(safety, renewed.expires_at - timedelta(seconds=60))
+    assert row.next_due_at >= datetime.now(UTC) + timedelta(minutes=30)  # far slower than the source's own
+
+
+def test_the_safety_poll_never_waits_past_the_lease(setup: Setup) -> None:
+    """A lease shorter than the safety interval: the next poll comes by the lease's end, so a daemon
+    that does not renew (`run` without `--serve`) polls again when pushes stop, not hours later.
+    Kills: next_due ignoring ``pushed_until`` (the poll 6 h away while the lease ends in 10 min)."""
+    s = setup
+    s.hub.lease_seconds = 600  # the hub grants ten minutes
+    subscription = subscribe(s)
+    assert subscription.expires_at is not None
+    ends = subscription.expires_at
     run_pass(s.ctx, force=True, crosspost=False)
     row = get_source(s.ctx.engine, "pushy")
     assert row is not None and row.next_due_at is not None
-    assert row.next_due_at >= datetime.now(UTC) + timedelta(seconds=PUSHED_SAFETY_INTERVAL - 60)
+    assert datetime.now(UTC) + timedelta(minutes=5) < row.next_due_at <= ends + timedelta(seconds=1)
 
 
 def test_removed_source_is_unsubscribed(setup: Setup) -> None:

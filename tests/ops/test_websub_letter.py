@@ -76,9 +76,14 @@ class World:
         return row.next_due_at <= row.last_fetch_at + timedelta(seconds=INTERVAL + jitter + 1)
 
     def on_push_schedule(self) -> bool:
+        """The next fetch is the slow safety poll: 6 h away, or at the lease's end if that comes first."""
         row = self.row()
+        found = self.subscription()
         assert row.next_due_at is not None
-        return row.next_due_at >= datetime.now(UTC) + timedelta(seconds=PUSHED_SAFETY_INTERVAL - 120)
+        safety = datetime.now(UTC) + timedelta(seconds=PUSHED_SAFETY_INTERVAL - 120)
+        if found is not None and found.expires_at is not None and found.expires_at < safety:
+            return found.expires_at - timedelta(seconds=120) <= row.next_due_at <= found.expires_at
+        return row.next_due_at >= safety
 
     def reconfigure(self, text: str) -> None:
         self.config_path.write_text(text)
@@ -156,7 +161,10 @@ def test_a_lease_that_runs_out_puts_the_source_back_on_its_own_schedule(world: W
     assert w.state() == "active"
     w.hub.refuse = True  # the renewal is refused too: the lease just ends
     assert wait_for(lambda: status_json(w)["websub"]["state"] == "expired", 10)
-    assert not w.on_own_schedule()  # nothing has looked yet: status says so ("expired", push schedule ends)
+    # nothing has looked yet ("expired" in status), but the safety poll was never put past the lease's end
+    lapsed = w.subscription()
+    assert lapsed is not None and lapsed.expires_at is not None
+    assert w.row().next_due_at is not None and w.row().next_due_at <= lapsed.expires_at  # type: ignore[operator]
     maintain_subscriptions(w.ctx)
     assert w.on_own_schedule() and w.state() == "failed"
     assert status_json(w)["schedule"]["on"] == "polling"
