@@ -137,7 +137,8 @@ _VERSION = r"(?:\s*v?(?P<version>\d\.\d))?"
 _PORT = r"(?:\s+(?P<port>" + "|".join(sorted((*PORT_NAMES, *_UNPORTED), key=len, reverse=True)) + r"))?"
 # "CC BY-SA 4.0", and the version first as CSDN writes it: "CC 4.0 BY-SA"
 _SHORT = re.compile(
-    r"\bCC[\s-]?(?:(?P<version0>\d\.\d)\s+)?(?P<codes>BY(?:[\s-]+(?:NC|ND|SA)\b){0,2})" + r"(?:[\s-]+)?" + _VERSION + _PORT,
+    r"\bCC[\s-]?(?:(?P<version0>\d\.\d)\s+)?(?P<codes>BY(?:[\s-]+(?:NC|ND|SA)\b){0,2})"
+    + r"(?:[\s-]+)?" + _VERSION + _PORT,
     re.I,
 )
 _LONG_ELEMENT = r"(?:non-?\s?commercial|no-?\s?deriv(?:ative)?s?|no\s+derivative\s+works|share-?\s?alike)"
@@ -162,8 +163,7 @@ LOCAL_ELEMENT_NAMES: dict[str, str] = {
     "partage dans les mêmes conditions": "sa",
     "namensnennung": "by", "nicht kommerziell": "nc", "nicht-kommerziell": "nc", "keine bearbeitungen": "nd",
     "keine bearbeitung": "nd", "weitergabe unter gleichen bedingungen": "sa",
-    "attribution": "by", "pas d’utilisation commerciale": "nc", "pas de modification": "nd",
-    "partage dans les mêmes conditions": "sa", "nicht kommerziell": "nc",
+    "attribution": "by", "pas d’utilisation commerciale": "nc",
     "attribuzione": "by", "non commerciale": "nc", "non opere derivate": "nd", "condividi allo stesso modo": "sa",
     "atribuição": "by", "nãocomercial": "nc", "não comercial": "nc", "semderivações": "nd", "sem derivações": "nd",
     "compartilhaigual": "sa", "compartilha igual": "sa",
@@ -214,12 +214,14 @@ def from_name(text: str | None) -> License | None:
         names = [found.group(0).lower() for found in _LOCAL_NAME.finditer(match.group("elements"))]
         elements = ["by", *(LOCAL_ELEMENT_NAMES[n] for n in names if LOCAL_ELEMENT_NAMES.get(n, "by") != "by")]
         start = match.start()
-        if not re.match(r"(?:知识共享|creative)", match.group(0), re.I):  # "licencia …" counts only with CC near
-            if not _CC_GENERIC.search(text, max(0, start - 80), match.end() + 80):
-                continue
+        # "licencia …" (not "Creative Commons …") counts only with "Creative Commons" near it
+        near_cc = _CC_GENERIC.search(text, max(0, start - 80), match.end() + 80)
+        if not re.match(r"(?:知识共享|creative)", match.group(0), re.I) and not near_cc:
+            continue
         candidates.append((start, -len(match.group(0)), cc_license(elements, match.group("version"), None)))
     for match in _ZERO.finditer(text):
-        candidates.append((match.start(), 0, License("CC0-1.0", "https://creativecommons.org/publicdomain/zero/1.0/", ())))
+        zero = License("CC0-1.0", "https://creativecommons.org/publicdomain/zero/1.0/", ())
+        candidates.append((match.start(), 0, zero))
     for match in _PUBLIC_DOMAIN.finditer(text):
         candidates.append((match.start(), 0, License(PUBLIC_DOMAIN, None, ())))
     if not candidates:
