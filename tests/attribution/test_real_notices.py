@@ -25,8 +25,9 @@ at while the rows were written), ``test`` (scored only before and after: 20/52, 
 ``test2`` (a later batch: 12/32 on main and after the first round; read for the second, 20/32),
 ``dev2``, and ``test3`` (after the second round: 15/27 on main and on the branch; 16/27 once a
 regression it showed was fixed). A case may name its own ``marker`` (a credit glued to the
-article's sentence). Mutations that kill it: drop the ``origin.feed-footer`` rows (the WordPress footers in seven languages: 121/165), or make
-``from_name`` in licenses.py ignore ``_LOCAL`` (the licences named in other languages: 119/165).
+article's sentence). Mutations that kill it: drop the ``origin.feed-footer`` rows (the WordPress
+footers in seven languages: 121/165), or make ``from_name`` in licenses.py ignore ``_LOCAL`` (the
+licences named in other languages: 119/165).
 """
 
 from __future__ import annotations
