@@ -135,7 +135,12 @@ def from_url(url: str | None) -> License | None:
 
 _VERSION = r"(?:\s*v?(?P<version>\d\.\d))?"
 _PORT = r"(?:\s+(?P<port>" + "|".join(sorted((*PORT_NAMES, *_UNPORTED), key=len, reverse=True)) + r"))?"
-_SHORT = re.compile(r"\bCC[\s-]?(?P<codes>BY(?:[\s-]+(?:NC|ND|SA)\b){0,2})" + r"(?:[\s-]+)?" + _VERSION + _PORT, re.I)
+# "CC BY-SA 4.0", and the version first as CSDN writes it: "CC 4.0 BY-SA"
+_SHORT = re.compile(
+    r"\bCC[\s-]?(?:(?P<version0>\d\.\d)\s+)?(?P<codes>BY(?:[\s-]+(?:NC|ND|SA)\b){0,2})"
+    + r"(?:[\s-]+)?" + _VERSION + _PORT,
+    re.I,
+)
 _LONG_ELEMENT = r"(?:non-?\s?commercial|no-?\s?deriv(?:ative)?s?|no\s+derivative\s+works|share-?\s?alike)"
 _LONG = re.compile(
     r"\bcreative\s+commons\s+(?:licen[cs]e\s*[:\-–]?\s*)?attribution(?P<elements>(?:\s*[-–,]?\s*" + _LONG_ELEMENT
@@ -158,16 +163,21 @@ LOCAL_ELEMENT_NAMES: dict[str, str] = {
     "partage dans les mêmes conditions": "sa",
     "namensnennung": "by", "nicht kommerziell": "nc", "nicht-kommerziell": "nc", "keine bearbeitungen": "nd",
     "keine bearbeitung": "nd", "weitergabe unter gleichen bedingungen": "sa",
+    "attribution": "by", "pas d’utilisation commerciale": "nc",
     "attribuzione": "by", "non commerciale": "nc", "non opere derivate": "nd", "condividi allo stesso modo": "sa",
     "atribuição": "by", "nãocomercial": "nc", "não comercial": "nc", "semderivações": "nd", "sem derivações": "nd",
     "compartilhaigual": "sa", "compartilha igual": "sa",
 }  # fmt: skip
 _LOCAL_ELEMENT = "|".join(re.escape(name) for name in sorted(LOCAL_ELEMENT_NAMES, key=len, reverse=True))
+# a licence's elements in another language, after "Creative Commons" / "知识共享" or the language's word for
+# "licence" ("bajo una licencia Reconocimiento–NoComercial 2.5 … de Creative Commons", "Lizenz vom Typ …")
 _LOCAL = re.compile(
-    r"(?:知识共享|creative\s+commons)\s*[「“(（]?\s*(?:licen[cs][ei]a\s+|licence\s+|lizenz\s+)?"
+    r"(?:知识共享|creative\s+commons|\blicen[cç][ie]?a\b|\blicenza\b|\blicence\b|\blizenz\b)\s*[「“(（]?\s*"
+    r"(?:licen[cs][ei]a\s+|licence\s+|lizenz\s+)?(?:vom typ\s+)?"
     rf"(?P<elements>(?:{_LOCAL_ELEMENT})(?:\s*[-–—－,]\s*(?:{_LOCAL_ELEMENT}))*)" + _VERSION,
     re.I,
 )
+_LOCAL_NAME = re.compile(_LOCAL_ELEMENT, re.I)
 
 
 def _elements_from_long(text: str) -> list[str]:
@@ -189,24 +199,34 @@ def from_name(text: str | None) -> License | None:
     """
     if not text:
         return None
-    candidates: list[tuple[int, License]] = []
+    candidates: list[tuple[int, int, License]] = []  # (start, -length, licence): the first, then the longest
     for match in _SHORT.finditer(text):
         elements = [e.lower() for e in re.split(r"[\s-]+", match.group("codes")) if e]
-        candidates.append((match.start(), cc_license(elements, match.group("version"), _port(match.group("port")))))
+        version = match.group("version") or match.group("version0")
+        license_ = cc_license(elements, version, _port(match.group("port")))
+        candidates.append((match.start(), -len(match.group(0)), license_))
     for match in _LONG.finditer(text):
         elements = _elements_from_long(match.group("elements") or "")
-        candidates.append((match.start(), cc_license(elements, match.group("version"), _port(match.group("port")))))
+        license_ = cc_license(elements, match.group("version"), _port(match.group("port")))
+        candidates.append((match.start(), -len(match.group(0)), license_))
     for match in _LOCAL.finditer(text):
-        names = re.split(r"\s*[-–—－,]\s*", match.group("elements").lower())
+        # the element names themselves ("Nicht-kommerziell" holds a hyphen, so no splitting on hyphens)
+        names = [found.group(0).lower() for found in _LOCAL_NAME.finditer(match.group("elements"))]
         elements = ["by", *(LOCAL_ELEMENT_NAMES[n] for n in names if LOCAL_ELEMENT_NAMES.get(n, "by") != "by")]
-        candidates.append((match.start(), cc_license(elements, match.group("version"), None)))
+        start = match.start()
+        # "licencia …" (not "Creative Commons …") counts only with "Creative Commons" near it
+        near_cc = _CC_GENERIC.search(text, max(0, start - 80), match.end() + 80)
+        if not re.match(r"(?:知识共享|creative)", match.group(0), re.I) and not near_cc:
+            continue
+        candidates.append((start, -len(match.group(0)), cc_license(elements, match.group("version"), None)))
     for match in _ZERO.finditer(text):
-        candidates.append((match.start(), License("CC0-1.0", "https://creativecommons.org/publicdomain/zero/1.0/", ())))
+        zero = License("CC0-1.0", "https://creativecommons.org/publicdomain/zero/1.0/", ())
+        candidates.append((match.start(), 0, zero))
     for match in _PUBLIC_DOMAIN.finditer(text):
-        candidates.append((match.start(), License(PUBLIC_DOMAIN, None, ())))
+        candidates.append((match.start(), 0, License(PUBLIC_DOMAIN, None, ())))
     if not candidates:
         return None
-    return min(candidates, key=lambda item: item[0])[1]
+    return min(candidates, key=lambda item: (item[0], item[1]))[2]
 
 
 def mentions_creative_commons(text: str) -> bool:

@@ -8,6 +8,7 @@ statement (``dc:rights``, ``atom:rights``) with the same table.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -116,6 +117,10 @@ class Hit:
             if key == name:
                 return value
         return None
+
+    def every(self, name: str) -> list[str]:
+        """Every value of the groups named ``name`` ("author" and "author2" are both authors)."""
+        return [value for key, value in self.groups if key == name]
 
 
 @dataclass(frozen=True, slots=True)
@@ -434,6 +439,7 @@ def findings(blocks: Sequence[tuple[Block, Verdict]]) -> Findings:
     generic_cc = False
     order = 0
     evidence: list[Evidence] = []
+    url_only: tuple[str, Evidence] | None = None  # an origin notice that names its original only by a link
     for block, verdict in blocks:
         if not verdict.remove:
             continue
@@ -464,13 +470,14 @@ def findings(blocks: Sequence[tuple[Block, Verdict]]) -> Findings:
                 if fold(publisher) not in map(fold, publishers):  # two rows reading one credit: one outlet
                     publishers.append(publisher)
                 saw("original_publisher", publisher)
-            if rec.kind == "attribution" or publisher:
+            if rec.kind == "attribution" or publisher or rec.row_id.startswith("origin."):
                 url = _original_url(hit, block.links)
                 if url:
                     urls.append(url)
                     saw("original_url", url)
-            author = hit.group("author")
-            if author:
+                    if not publisher and url_only is None and "origin" in rec.row_id:
+                        url_only = (url, Evidence("original_publisher", None, rec.name, rec.lang, hit.text, where))
+            for author in hit.every("author"):
                 people = _people(author, rec.lang)
                 (original_authors if rec.author_role == "original" else authors).extend(people)
                 for person in people:
@@ -498,6 +505,11 @@ def findings(blocks: Sequence[tuple[Block, Verdict]]) -> Findings:
                 elif licenses.mentions_creative_commons(hit.text):
                     generic_cc = True
                 order += 1
+    if not publishers and url_only is not None:  # "原文链接：[title](https://host/…)": the original's host names it
+        host = (host_of(url_only[0]) or "").removeprefix("www.")
+        if host:
+            publishers.append(host)
+            evidence.append(dataclasses.replace(url_only[1], value=host))
     claim = _license_claim(license_hits, generic_cc)
     return Findings(
         publishers=tuple(publishers),

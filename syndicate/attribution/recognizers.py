@@ -8,7 +8,8 @@ text a hit covers (``scope``), where in the body it may appear (``where``) and w
 yields. Named groups in the pattern yield facts:
 
 ``publisher``  the original outlet ("originally published on *Example News*")
-``author``     the original author(s) ("Articles by: *South Front*")
+``author``     the original author(s) ("Articles by: *South Front*"); ``{SECOND_AUTHOR}`` a second list in the same
+               row ("*A*, University X and *B*, University Y"): every author group counts
 ``holder``     the copyright holder ("© 2024 *Example Corp*")
 ``year``       the copyright year
 
@@ -112,7 +113,8 @@ _BASE_PLACEHOLDERS: dict[str, str] = {
                   r"|air|sea|road|rail|night|day|noon|midnight|christmas|easter|spring|summer|autumn|fall|winter)",
     "YEAR": r"(?P<year>(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)",
     # Chinese names are not capitalised: a run up to punctuation, a space or a quote ("本文转载自澎湃新闻。")
-    "ZH_PUB": rf"[“「《]?(?P<publisher>{_ZH_RUN})[”」》]?",
+    # a URL stands for its host ("本文首发于 https://example.github.io"): "publisher9" is read as "publisher"
+    "ZH_PUB": rf"(?:https?://(?:www\.)?(?P<publisher9>(?:[a-z0-9-]+\.)+[a-z]{{2,}})[^\s，。；）)]*|[“「《]?(?P<publisher>{_ZH_RUN})[”」》]?)",
     "ZH_AUTHOR": rf"(?P<author>{_ZH_RUN})",
     "ZH_HOLDER": rf"(?P<holder>{_ZH_RUN})",
 }  # fmt: skip
@@ -136,7 +138,8 @@ class Language:
         months = "|".join(sorted({*_EN_MONTHS, *self.months}, key=len, reverse=True))
         date = (rf"(?P<date>{_NUMERIC_DATE}|(?:(?:{months})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
                 rf"|(?:\d{{1,2}}(?:er|º|\.)?\s+(?:de\s+)?(?:{months})\.?\s+(?:de\s+)?\d{{4}}))")
-        return {**_BASE_PLACEHOLDERS, "AUTHOR": rf"(?P<author>{people})", "DATE": date}
+        return {**_BASE_PLACEHOLDERS, "AUTHOR": rf"(?P<author>{people})", "SECOND_AUTHOR": rf"(?P<author2>{people})",
+                "DATE": date}
 
 
 _EN_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
