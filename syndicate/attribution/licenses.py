@@ -199,6 +199,8 @@ def from_name(text: str | None) -> License | None:
     """
     if not text:
         return None
+    if ". -" in text or ". –" in text:  # a licence's elements written one a line ("Attribution." / "- Pas d’…")
+        text = re.sub(r"\.\s+(?=[-–]\s)", " ", text)
     candidates: list[tuple[int, int, License]] = []  # (start, -length, licence): the first, then the longest
     for match in _SHORT.finditer(text):
         elements = [e.lower() for e in re.split(r"[\s-]+", match.group("codes")) if e]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from syndicate.attribution import licenses, prefilter
+from syndicate.attribution import agencies, licenses, prefilter
 from syndicate.attribution.prefilter import TablePrefilter
 from syndicate.attribution.recognizers import (
     LEAD_BLOCKS,
@@ -250,10 +250,11 @@ def unique_hits(hits: list[Hit]) -> list[Hit]:
     """Hits in order, without a second row reading the same facts from the same text (the French
     "Source : X" row and the English "Source: X" row on one line): the first by row id stays."""
     hits.sort(key=lambda h: (h.start, h.recognizer.name))
-    seen: set[tuple[int, int, tuple[tuple[str, str], ...], str]] = set()
+    seen: set[tuple[int, int, tuple[tuple[str, str], ...], str, str | None]] = set()
     out: list[Hit] = []
     for hit in hits:
-        key = (hit.start, hit.end, hit.groups, hit.recognizer.kind)
+        # a row stating a licence is not a twin of one that states none ("版权声明：…，未经授权不得转载")
+        key = (hit.start, hit.end, hit.groups, hit.recognizer.kind, hit.recognizer.license)
         if key not in seen:
             seen.add(key)
             out.append(hit)
@@ -479,9 +480,19 @@ def findings(blocks: Sequence[tuple[Block, Verdict]]) -> Findings:
                         url_only = (url, Evidence("original_publisher", None, rec.name, rec.lang, hit.text, where))
             for author in hit.every("author"):
                 people = _people(author, rec.lang)
+                wires = [agencies.publisher_of(person) for person in people]  # "By A and B, Reuters"
+                for wire in filter(None, wires):
+                    if fold(wire) not in map(fold, publishers):
+                        publishers.append(wire)
+                    saw("original_publisher", wire)
+                people = [person for person, wire in zip(people, wires, strict=True) if wire is None]
                 (original_authors if rec.author_role == "original" else authors).extend(people)
                 for person in people:
                     saw("original_author" if rec.author_role == "original" else "author", person)
+            holder_wire = agencies.publisher_of(hit.group("holder"))
+            if holder_wire and fold(holder_wire) not in map(fold, publishers):  # "Copyright 2014 AP.": the wire's
+                publishers.append(holder_wire)
+                saw("original_publisher", holder_wire)
             if hit.group("holder") and holder is None:
                 holder = clean_publisher(hit.group("holder"))
                 statement = statement or hit.text

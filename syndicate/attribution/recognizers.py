@@ -104,7 +104,10 @@ _ZH_RUN = r"[^\s，。；：:,;|｜（()）“”「」《》！？!?、]{1,30}?
 _BASE_PLACEHOLDERS: dict[str, str] = {
     "HOLDER": rf"(?P<holder>{_NAME})",
     "OUTLET": rf"(?P<outlet>{_NAME})",
-    "PUB": rf"(?P<publisher>{_NAME})",
+    # a publisher may be written as a URL (its host is recorded: "publisher8" is read as "publisher") or
+    # in quotes ("Il Mondo", «El País»)
+    "PUB": rf"(?:https?://(?:www\.)?(?P<publisher8>(?:[a-z0-9-]+\.)+[a-z]{{2,}})(?:[/?#][^\s<>\"”»]*)?"
+           rf"|[“\"«]\s?(?P<publisher7>{_NAME})\s?[”\"»]|(?P<publisher>{_NAME}))",
     "NAME": rf"(?:{_NAME})",
     "SEP": _SEP,
     "ROLE": r"(?P<role>[^|–—()\n]{1,200}?)",
@@ -114,7 +117,7 @@ _BASE_PLACEHOLDERS: dict[str, str] = {
     "YEAR": r"(?P<year>(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)",
     # Chinese names are not capitalised: a run up to punctuation, a space or a quote ("本文转载自澎湃新闻。")
     # a URL stands for its host ("本文首发于 https://example.github.io"): "publisher9" is read as "publisher"
-    "ZH_PUB": rf"(?:https?://(?:www\.)?(?P<publisher9>(?:[a-z0-9-]+\.)+[a-z]{{2,}})[^\s，。；）)]*|[“「《]?(?P<publisher>{_ZH_RUN})[”」》]?)",
+    "ZH_PUB": rf"(?:(?:微信)?公众号(?:\s*[：:]\s*|\s+|(?=[“「《]))|(?:博客|专栏)(?:\s*[：:]\s*|\s+))?(?:https?://(?:www\.)?(?P<publisher9>(?:[a-z0-9-]+\.)+[a-z]{{2,}})[^\s，。；）)]*|[“「《]?(?P<publisher>{_ZH_RUN})[”」》]?)",
     "ZH_AUTHOR": rf"(?P<author>{_ZH_RUN})",
     "ZH_HOLDER": rf"(?P<holder>{_ZH_RUN})",
 }  # fmt: skip
@@ -287,7 +290,14 @@ def rows_from_config(entries: Iterable[Mapping[str, Any]]) -> tuple[Recognizer, 
     return tuple(rows)
 
 
-RECOGNIZERS: tuple[Recognizer, ...] = load_table()
+def _agency_rows() -> tuple[Recognizer, ...]:
+    """The wire-credit rows built from the news agencies' list (see :mod:`syndicate.attribution.agencies`)."""
+    from syndicate.attribution import agencies
+
+    return tuple(row_from_mapping(entry, "en", check_example=True) for entry in agencies.rows())
+
+
+RECOGNIZERS: tuple[Recognizer, ...] = tuple(sorted((*load_table(), *_agency_rows()), key=lambda row: row.name))
 HOUSE_ACCOUNTS: frozenset[str] = frozenset(
     name.casefold() for language in languages().values() for name in language.house_accounts
 )

@@ -21,6 +21,7 @@ import lxml.html
 from lxml import etree
 
 from syndicate.attribution.language import guess, primary
+from syndicate.attribution.lines import read_lines, tail_run
 from syndicate.attribution.notices import (
     Block,
     Findings,
@@ -201,8 +202,10 @@ def _clean_pass(
     # a caption credits an image, never the article
     leaves = [element for element in _leaf_blocks(root) if element.tag not in CAPTION_TAGS]
     kept: list[tuple[lxml.html.HtmlElement, Block, Verdict]] = []
+    order: list[tuple[lxml.html.HtmlElement | None, Block, Verdict]] = []  # every paragraph, None once removed
     for position, element in enumerate(leaves):
-        text = collapse(_text_of(element))
+        raw_text = _text_of(element)
+        text = collapse(raw_text)
         if not text and element.find(".//a") is None:
             continue
         links = tuple(
@@ -213,6 +216,11 @@ def _clean_pass(
         verdict = _scan(block, verdicts, table, native)
         if not verdict.remove and any(p.search(text) for p in patterns):
             verdict = Verdict(True, verdict.hits, verdict.license_badge)
+        if "\n" in raw_text and (block.lead or block.tail) and (verdict.hits or not verdict.remove):
+            # a notice over several lines (a Markdown blockquote): read line by line, its facts are the lines'
+            lined = read_lines(raw_text, block, lambda line: _scan(line, verdicts, table, native), scanned)
+            verdict = lined if lined.remove else verdict
+        order.append((None if verdict.remove else element, block, verdict))
         if verdict.remove:
             scanned.append((block, verdict))
             _remove(element, root)
@@ -222,6 +230,16 @@ def _clean_pass(
                 _remove(element, root)
         else:
             kept.append((element, block, verdict))
+    joined = tail_run([(b, v, e is not None) for e, b, v in order], lambda block: _scan(block, verdicts, table, native))
+    if joined is not None and len(kept) > 1:  # a notice split over the last few paragraphs: one unit
+        count, block, verdict = joined
+        parts = {part for _, part, _ in order[-count:]}  # read again as one: their facts are the joined block's
+        scanned[:] = [item for item in scanned if item[0] not in parts]
+        scanned.append((block, verdict))
+        run = [element for element, _, _ in order[-count:] if element is not None]
+        for element in run:
+            _remove(element, root)
+        kept = [item for item in kept if item[0] not in run]
     if kept:  # the first and last kept paragraphs may open or end with a notice glued to the article's text
         cut = _cut_edge(*kept[0], "lead", root, scanned)
         if len(kept) > 1 or not cut:  # one paragraph cut at its start is read again in the next pass
