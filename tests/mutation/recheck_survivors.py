@@ -5,8 +5,11 @@ survivors) are not picked for a mutant until a new, long run. This runs each sur
 ``mutants/`` against the given test files straight away: the mutated copy in ``mutants/`` obeys
 ``MUTANT_UNDER_TEST``, so no re-generation is needed.
 
-    .venv/bin/python tests/mutation/recheck_survivors.py PREFIX TEST_FILE...
+    .venv/bin/python tests/mutation/recheck_survivors.py [--untested] PREFIX TEST_FILE...
     # e.g. PREFIX syndicate.crosspost.ledger with tests/mutation/test_ledger_rows.py
+
+``--untested`` also runs the mutants no test of the selection reached when the run started ("no
+tests"): the mutants of a function the new tests are the first to call.
 
 Only the tests named after the mutated function run (``KEYWORDS``; all of them for a function
 not listed), so that a survivor costs seconds. Prints one line per survivor and the totals.
@@ -38,22 +41,26 @@ KEYWORDS = {
 }
 
 
-def survivors() -> list[str]:
+SURVIVED, NO_TESTS = 0, 33  # mutmut's exit codes in mutants/**/*.py.meta
+
+
+def survivors(codes: tuple[int, ...] = (SURVIVED,)) -> list[str]:
     found = []
     for meta in sorted(MUTANTS.glob("syndicate/**/*.py.meta")):
         data = json.loads(meta.read_text(encoding="utf-8"))
-        found += [name for name, code in data["exit_code_by_key"].items() if code == 0]
+        found += [name for name, code in data["exit_code_by_key"].items() if code in codes]
     return found
 
 
-def main(prefix: str, test_files: list[str]) -> int:
+def main(prefix: str, test_files: list[str], *, untested: bool = False) -> int:
     for name in test_files:  # the tests as they are now, beside the mutated code
         target = MUTANTS / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, target)
     shutil.copy2(ROOT / "tests" / "crosspost" / "crosspost_helpers.py", MUTANTS / "tests" / "crosspost")
     killed = 0
-    names = [name for name in survivors() if name.startswith(prefix)]
+    codes = (SURVIVED, NO_TESTS) if untested else (SURVIVED,)
+    names = [name for name in survivors(codes) if name.startswith(prefix)]
     for name in names:
         env = {**os.environ, "MUTANT_UNDER_TEST": name, "PYTHONPATH": str(MUTANTS)}
         function = name.rsplit(".", 1)[1].rsplit("__mutmut_", 1)[0]
@@ -70,4 +77,7 @@ def main(prefix: str, test_files: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1], sys.argv[2:]))
+    arguments = sys.argv[1:]
+    untested = "--untested" in arguments
+    arguments = [a for a in arguments if a != "--untested"]
+    raise SystemExit(main(arguments[0], arguments[1:], untested=untested))
