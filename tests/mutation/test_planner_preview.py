@@ -11,9 +11,10 @@ from __future__ import annotations
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, select, update
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "crosspost"))
 
@@ -163,3 +164,96 @@ def test_plan_summary_and_new_target_notes(engine: Engine, tmp_path: Path) -> No
     assert summary.notes[0].to_json() == {"target": "site", "not_sent": 2, "backfill": 1}
     assert new_target_notes(engine, config, now=T0) == []  # registered now
     assert PlanSummary().to_json()["notes"] == []
+
+
+def test_held_and_blocked_rows_are_decided_again_when_the_terms_change(engine: Engine, tmp_path: Path) -> None:
+    """Kills ``_recheck`` survivors: an article that did not change is looked at again when its row
+    is held or blocked (the configuration may now allow it), for this target only."""
+    nc = Rights(holder="Outlet", license="CC-BY-NC-4.0", conditions=("attribution", "noncommercial"),
+                license_url="https://creativecommons.org/licenses/by-nc/4.0/")
+    strict = make_config(tmp_path, [files(tmp_path, on_unknown_rights="hold", commercial=True),
+                                    files(tmp_path, "other")])
+    plan(engine, strict, now=T0)
+    store_article(engine, make_article("unknown", title="Unknown", rights=Rights()), first_seen=later(1))
+    store_article(engine, make_article("nc", title="Nc", rights=nc), first_seen=later(1))
+    plan(engine, strict, now=later(2))
+    deliver(engine, strict, now=later(2))  # the other target gets both
+    assert [row_for(engine, a, "site")["state"] for a in ("unknown", "nc")] == ["held", "blocked"]
+    with engine.begin() as conn:  # older than the watermark: only the held/blocked rows bring them back
+        conn.execute(update(articles).values(changed_at=later(0.5)))
+    assert preview(engine, strict, now=later(3)) == []  # settled: nothing changed
+    relaxed = make_config(tmp_path, [files(tmp_path), files(tmp_path, "other")])
+    listed = sorted((a.target, a.article_id, a.action, a.state) for a in preview(engine, relaxed, now=later(3)))
+    assert listed == [("site", "nc", "create", "pending"), ("site", "unknown", "create", "pending")]
+
+
+def test_a_withdrawal_is_owed_once_delete_is_turned_on(engine: Engine, tmp_path: Path) -> None:
+    """Kills the withdrawn half of ``_recheck``: an article withdrawn before the watermark, whose post
+    exists (or whose row was never sent), is owed a delete once the target deletes, on this target only."""
+    keep = make_config(tmp_path, [files(tmp_path), files(tmp_path, "other")])
+    plan(engine, keep, now=T0)
+    for name in ("sent", "unsent"):
+        store_article(engine, make_article(name, title=name.title()), first_seen=later(1))
+    plan(engine, keep, now=later(2))
+    deliver(engine, keep, now=later(2))
+    set_row(engine, "unsent", "site", state="failed", next_attempt_at=later(50), remote_id=None)
+    for name in ("sent", "unsent"):
+        withdraw_article(engine, store_article_row(engine, name), at=later(3))
+    plan(engine, keep, now=later(4))  # nothing to do: the target does not delete
+    with engine.begin() as conn:
+        conn.execute(update(articles).values(changed_at=later(0.5)))
+    deleting = make_config(tmp_path, [files(tmp_path, delete=True), files(tmp_path, "other")])
+    listed = [(a.target, a.article_id, a.action, a.state, a.reason) for a in preview(engine, deleting, now=later(5))]
+    assert listed == [("site", "sent", "delete", "pending", "withdrawn at the source")]  # "unsent": blocked already
+
+
+def test_the_watermark_is_the_newest_change_not_the_first_sight(engine: Engine, tmp_path: Path) -> None:
+    """Kills ``_candidates`` survivors that date a candidate by when it was first seen."""
+    from syndicate.store.codec import aware
+    from syndicate.store.schema import targets
+
+    config = make_config(tmp_path, [files(tmp_path)])
+    plan(engine, config, now=T0)
+    article = store_article(engine, make_article("a", title="A"), first_seen=later(1))
+    edit_article(engine, article, content_html="<p>changed</p>", at=later(3))
+    plan(engine, config, now=later(4))
+    with engine.connect() as conn:
+        (mark,) = conn.execute(select(targets.c.watermark).where(targets.c.name == "site")).one()
+    assert aware(mark) == later(3)
+
+
+def test_due_rows_are_this_target_s_retryable_ones_with_their_reason(engine: Engine, tmp_path: Path) -> None:
+    """Kills ``preview`` / ``_due_rows`` survivors: a due row of another target, a row being sent,
+    and a due row already listed (ordered first) do not stop or add to the list; the row's reason
+    is shown; a relative ``template_file`` is read beside the configuration."""
+    (tmp_path / "block.md.j2").write_text("Via {{ publisher }}", encoding="utf-8")
+    config = make_config(tmp_path, [files(tmp_path, template_file="block.md.j2"), files(tmp_path, "other")])
+    plan(engine, config, now=T0)
+    for name in ("early", "retry", "sending"):
+        store_article(engine, make_article(name, title=name.title()), first_seen=later(1))
+    plan(engine, config, now=later(2))
+    deliver(engine, config, now=later(2))
+    set_row(engine, "early", "site", state="failed", next_attempt_at=later(4), remote_id=None)
+    set_row(engine, "retry", "site", state="failed", next_attempt_at=later(5), remote_id=None,
+            reason="released by alice")
+    set_row(engine, "sending", "site", state="sending", next_attempt_at=later(3))
+    set_row(engine, "retry", "other", state="failed", next_attempt_at=later(5), remote_id=None)
+    edit_article(engine, store_article_row(engine, "early"), content_html="<p>changed</p>", at=later(3))
+    with engine.begin() as conn:  # older than the watermark: only the ledger's due rows bring it back
+        conn.execute(update(articles).where(articles.c.id.in_(["retry", "sending"])).values(changed_at=later(0.5)))
+    actions = preview(engine, config, now=later(10))
+    assert sorted((a.target, a.article_id, a.action, a.state, a.reason) for a in actions) == [
+        ("other", "early", "update", "pending", None),
+        ("other", "retry", "create", "pending", None),
+        ("site", "early", "create", "pending", None),
+        ("site", "retry", "create", "pending", "released by alice"),
+    ]
+    assert {a.attribution for a in actions if a.target == "site"} == {"Via Original Outlet"}
+
+
+def store_article_row(engine: Engine, article_id: str) -> Any:
+    from syndicate.store.codec import row_to_article
+
+    with engine.connect() as conn:
+        row = conn.execute(select(articles).where(articles.c.id == article_id)).one()
+    return row_to_article(dict(row._mapping))

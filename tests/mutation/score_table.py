@@ -1,0 +1,77 @@
+"""The per-module mutation table of docs/mutation-report.md, from ``mutants/`` after a run.
+
+    .venv/bin/python tests/mutation/score_table.py [--rechecked FILE]... [--equivalent FILE] PREFIX...
+
+``--rechecked``: the output of recheck_survivors.py (lines ``killed NAME``): survivors killed by the
+new tests. ``--equivalent``: mutant names written down as equivalent, one a line (``#`` comments).
+Score of the run: killed ÷ run; score now: (killed + killed by new tests) ÷ (run − equivalent), with
+a 95 % Wilson interval (what a sampled run needs; for a full run it is the spread of a same-size
+sample). Timeouts count as killed, "no tests" mutants as neither.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+
+MUTANTS = Path(__file__).resolve().parents[2] / "mutants"
+KILLED = {1, 3, 36, -24, 24, 152, 255}
+
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    if n == 0:
+        return (0.0, 1.0)
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def main(argv: list[str]) -> int:
+    rechecked: set[str] = set()
+    equivalent: set[str] = set()
+    prefixes: list[str] = []
+    args = iter(argv)
+    for arg in args:
+        if arg == "--rechecked":
+            lines = Path(next(args)).read_text(encoding="utf-8").splitlines()
+            rechecked |= {line.split()[1] for line in lines if line.startswith("killed ")}
+        elif arg == "--equivalent":
+            lines = Path(next(args)).read_text(encoding="utf-8").splitlines()
+            equivalent |= {line.split("#")[0].strip() for line in lines if line.split("#")[0].strip()}
+        else:
+            prefixes.append(arg)
+    print("| module | mutants | run | killed | survived | score of the run | killed by new tests | equivalent"
+          " | still surviving | score now (95 % interval) | no tests | not run |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for meta in sorted(MUTANTS.glob("syndicate/**/*.py.meta")):
+        module = str(meta.relative_to(MUTANTS))[: -len(".py.meta")].replace("/", ".")
+        if not any(module.startswith(p) for p in prefixes):
+            continue
+        codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+        if not codes:
+            continue
+        run = [n for n, c in codes.items() if c is not None and c != 33]
+        killed = [n for n in run if codes[n] in KILLED]
+        survived = [n for n in run if codes[n] == 0]
+        other = [n for n in run if codes[n] not in KILLED and codes[n] != 0]
+        new = [n for n in survived if n in rechecked]
+        equiv = [n for n in survived if n in equivalent and n not in rechecked]
+        left = len(survived) - len(new) - len(equiv)
+        base = len(run) - len(equiv)
+        now = len(killed) + len(new)
+        low, high = wilson(now, base)
+        score_run = f"{100 * len(killed) / len(run):.1f} %" if run else "—"
+        score_now = f"{100 * now / base:.1f} % ({100 * low:.0f}–{100 * high:.0f})" if base else "—"
+        no_tests = sum(1 for c in codes.values() if c == 33)
+        not_run = sum(1 for c in codes.values() if c is None)
+        note = f" ({len(other)} other)" if other else ""
+        print(f"| `{module}` | {len(codes)} | {len(run)} | {len(killed)}{note} | {len(survived)} | {score_run} |"
+              f" {len(new)} | {len(equiv)} | {left} | {score_now} | {no_tests} | {not_run} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
