@@ -196,15 +196,19 @@ def test_a_withdrawal_is_owed_once_delete_is_turned_on(engine: Engine, tmp_path:
         store_article(engine, make_article(name, title=name.title()), first_seen=later(1))
     plan(engine, keep, now=later(2))
     deliver(engine, keep, now=later(2))
-    set_row(engine, "unsent", "site", state="failed", next_attempt_at=later(50), remote_id=None)
+    set_row(engine, "unsent", "site", state="sending", remote_id=None)  # in flight while the plan runs
     for name in ("sent", "unsent"):
         withdraw_article(engine, store_article_row(engine, name), at=later(3))
-    plan(engine, keep, now=later(4))  # nothing to do: the target does not delete
+    plan(engine, keep, now=later(4))  # nothing to do: the target does not delete, and "unsent" is in flight
+    set_row(engine, "unsent", "site", state="failed", next_attempt_at=later(50))  # then its send failed
     with engine.begin() as conn:
         conn.execute(update(articles).values(changed_at=later(0.5)))
     deleting = make_config(tmp_path, [files(tmp_path, delete=True), files(tmp_path, "other")])
     listed = [(a.target, a.article_id, a.action, a.state, a.reason) for a in preview(engine, deleting, now=later(5))]
-    assert listed == [("site", "sent", "delete", "pending", "withdrawn at the source")]  # "unsent": blocked already
+    assert sorted(listed) == [
+        ("site", "sent", "delete", "pending", "withdrawn at the source"),
+        ("site", "unsent", "create", "blocked", "withdrawn at the source before it was sent"),
+    ]
 
 
 def test_the_watermark_is_the_newest_change_not_the_first_sight(engine: Engine, tmp_path: Path) -> None:
