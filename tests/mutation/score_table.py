@@ -7,6 +7,12 @@ new tests. ``--equivalent``: mutant names written down as equivalent, one a line
 Score of the run: killed ÷ run; score now: (killed + killed by new tests) ÷ (run − equivalent), with
 a 95 % Wilson interval (what a sampled run needs; for a full run it is the spread of a same-size
 sample). Timeouts count as killed, "no tests" mutants as neither.
+
+``--sample FILE``: mutant names drawn at random (seeded; tests/mutation/samples/) from the mutants
+of a module not run yet. For a module run partly in full and partly by sample, the last column
+estimates the whole module's score now: the mutants run in full count as they are, the rest of the
+module (the pool the sample was drawn from: the sample and what is still not run) at the sample's
+rate, with a 95 % interval from the sample alone.
 """
 
 from __future__ import annotations
@@ -29,12 +35,40 @@ def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
     return (max(0.0, centre - half), min(1.0, centre + half))
 
 
+def estimate(codes: dict[str, int | None], sampled: set[str], rechecked: set[str], equivalent: set[str]) -> str:
+    """Whole-module score now: the mutants run in full, plus the pool at the sample's rate (± 95 %)."""
+    def verdicts(names: list[str]) -> tuple[int, int]:  # (killed now, counted)
+        counted = [n for n in names if codes[n] is not None and codes[n] != 33
+                   and not (codes[n] == 0 and n in equivalent and n not in rechecked)]
+        return sum(1 for n in counted if codes[n] in KILLED or n in rechecked), len(counted)
+
+    sample = [n for n in codes if n in sampled and codes[n] is not None]
+    if not sample:
+        return "—"
+    full = [n for n in codes if n not in sampled and codes[n] is not None]
+    pool = len([n for n in codes if n in sampled or codes[n] is None])
+    k1, n1 = verdicts(full)
+    k2, n2 = verdicts(sample)
+    if n2 == 0:
+        return "—"
+    weight2 = pool * n2 / len(sample)  # the pool's mutants a test reaches, estimated
+    p2 = k2 / n2
+    p = (k1 + weight2 * p2) / (n1 + weight2)
+    share = weight2 / (n1 + weight2)
+    half = 1.96 * share * math.sqrt(p2 * (1 - p2) / n2) if 0 < p2 < 1 else share * (1 - wilson(k2, n2)[0])
+    return f"{100 * p:.1f} % ± {100 * half:.1f}"
+
+
 def main(argv: list[str]) -> int:
     rechecked: set[str] = set()
     equivalent: set[str] = set()
     prefixes: list[str] = []
+    sampled: set[str] = set()
     args = iter(argv)
     for arg in args:
+        if arg == "--sample":
+            sampled |= set(Path(next(args)).read_text(encoding="utf-8").split())
+            continue
         if arg == "--rechecked":
             lines = Path(next(args)).read_text(encoding="utf-8").splitlines()
             rechecked |= {line.split()[1] for line in lines if line.startswith("killed ")}
@@ -44,8 +78,8 @@ def main(argv: list[str]) -> int:
         else:
             prefixes.append(arg)
     print("| module | mutants | run | killed | survived | score of the run | killed by new tests | equivalent"
-          " | still surviving | score now (95 % interval) | no tests | not run |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+          " | still surviving | score now (95 % interval) | no tests | not run | of them sampled | module estimate |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for meta in sorted(MUTANTS.glob("syndicate/**/*.py.meta")):
         module = str(meta.relative_to(MUTANTS))[: -len(".py.meta")].replace("/", ".")
         if not any(module.startswith(p) for p in prefixes):
@@ -68,8 +102,10 @@ def main(argv: list[str]) -> int:
         no_tests = sum(1 for c in codes.values() if c == 33)
         not_run = sum(1 for c in codes.values() if c is None)
         note = f" ({len(other)} other)" if other else ""
+        in_sample = [n for n in run if n in sampled]
         print(f"| `{module}` | {len(codes)} | {len(run)} | {len(killed)}{note} | {len(survived)} | {score_run} |"
-              f" {len(new)} | {len(equiv)} | {left} | {score_now} | {no_tests} | {not_run} |")
+              f" {len(new)} | {len(equiv)} | {left} | {score_now} | {no_tests} | {not_run} | {len(in_sample)} |"
+              f" {estimate(codes, sampled, rechecked, equivalent)} |")
     return 0
 
 

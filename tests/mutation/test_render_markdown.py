@@ -25,6 +25,8 @@ from syndicate.crosspost.render import html_to_markdown, md_escape
         ("line one<br>line two", "line one  \nline two"),
         ("<p>use <code>a*b_c</code> here</p>", "use `a*b_c` here"),
         ("<pre>\n\ncode *x*\n  indented\n\n</pre>", "```\ncode *x*\n  indented\n```"),
+        ("<pre>\n  indented first\n</pre>", "```\n  indented first\n```"),  # only line breaks trimmed
+        ("<pre>Xray X</pre>", "```\nXray X\n```"),
         ("<blockquote>one\ntwo  </blockquote>", "> one\n> two"),
         ("<blockquote><p>quoted one</p><p>quoted two</p></blockquote>", "> quoted one\n>\n>\n>\n> quoted two"),
         ("<ul><li>one</li><li>two <em>x</em></li>text<!-- c --></ul><ol><li>first</li><li>second</li></ol>",

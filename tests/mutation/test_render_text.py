@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 
-from syndicate.crosspost.render import _truncate, fit_microblog, html_to_text, weighted_length
+from syndicate.crosspost.render import _excerpt_text, _truncate, fit_microblog, html_to_text, weighted_length
 
 URL = "https://original.example/a-very-long-path/article"
 BLOCK = f"“Title” by Jane Writer, first published by Original Outlet. CC BY 4.0.\n{URL}\nVia Republisher."
@@ -42,6 +45,14 @@ def test_microblog_lines_and_cuts() -> None:
         "Title here\n\nhttps://a.example/p\n" + "y" * 53 + "…")  # the longest line goes first, then cut
     assert fit_microblog("Title here", "ab\nhttps://a.example/p\ncd", 30) == "Titl…\n\nhttps://a.example/p"
     assert fit_microblog("Short", BLOCK, 500) == f"Short\n\n{BLOCK}"  # no excerpt
+    link = "https://a.example/p"
+    assert fit_microblog("Title here", f"x\n{link}", 27) == f"x\n{link}"  # a one-letter line is never cut
+    assert fit_microblog("Title here", f"abcdefgh\n{link}", 39) == f"Title here\n\nab…\n{link}"  # 2 letters kept
+    assert fit_microblog("Title here", f"abc defgh\n{link}", 41) == f"Title here\n\nabc…\n{link}"  # no space before …
+    assert fit_microblog("Title here", link, 26) == link  # room for 1: no title at all
+    assert fit_microblog("Title here", link, 27) == f"T…\n\n{link}"  # room for 2
+    tiny = fit_microblog("Title", "https://original.example/x", 10)  # not even the link fits: cut as text
+    assert tiny.endswith("…") and len(tiny) <= 10
 
 
 @pytest.mark.parametrize(
@@ -58,6 +69,7 @@ def test_microblog_lines_and_cuts() -> None:
         ("onetwothree", 0, "…"),
         ("https://x.example/very/long/url and more", 25, "https://x.example/very/long/url…"),  # a URL weighs 23
         ("", 3, ""),
+        ("one\ntwo three", 10, "one\ntwo…"),  # cut at spaces only: line breaks stay
     ],
 )
 def test_truncate(text: str, limit: int, cut: str) -> None:
@@ -84,7 +96,17 @@ def test_weighted_length_counts_every_url_as_23() -> None:
         ("a<br>b", "a b"),
         ("<P>caps</P><P>two</P>", "caps\n\ntwo"),
         ("<p> </p><p>after an empty paragraph</p>", "after an empty paragraph"),
+        ("<b>a</b>\n<i>b</i>", "a b"),  # only blocks end a paragraph
+        ("<p>a<br></p>", "a"),
+        ("<pre>code</pre>after", "code\n\nafter"),  # pre is a block
     ],
 )
 def test_html_to_text(html: str, text: str) -> None:
     assert html_to_text(html) == text
+
+
+def test_an_excerpt_without_a_summary_is_the_body_s_text() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "crosspost"))
+    from crosspost_helpers import make_article
+
+    assert _excerpt_text(make_article(summary="")) == "First paragraph of the article. Second paragraph."
