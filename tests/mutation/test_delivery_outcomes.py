@@ -4,6 +4,7 @@ its JSON (what ``sync --json`` prints), exactly (docs/mutation-report.md)."""
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Iterator
 from datetime import UTC, timedelta
@@ -21,7 +22,7 @@ from target_servers.base import Reply
 from target_servers.webhook import WebhookReceiver
 
 from syndicate.crosspost import deliver, plan
-from syndicate.crosspost.delivery import MAX_ATTEMPTS, DeliverySummary
+from syndicate.crosspost.delivery import MAX_ATTEMPTS, DeliverySummary, retry_delay
 from syndicate.crosspost.ledger import delivery_id
 from syndicate.store.schema import articles
 
@@ -180,3 +181,56 @@ def test_an_empty_summary() -> None:
     assert DeliverySummary().to_json() == {
         "delivered": 0, "updated": 0, "deleted": 0, "failed": 0, "blocked": 0, "held": 0, "pending": 0,
         "reconciled": 0, "rate_limited": 0, "dry_run": False, "errors": []}
+
+
+def test_a_dry_run_counts_what_is_due_on_every_target(engine: Engine, tmp_path: Path) -> None:
+    """Kills ``_deliver_targets``' ``summary.pending += …`` made ``=`` (only the last target counted)."""
+    targets = [{"name": name, "type": "files", "path": str(tmp_path / name)} for name in ("one", "two")]
+    config = make_config(tmp_path, targets)
+    plan(engine, config, now=T0)
+    for n in range(3):
+        store_article(engine, make_article(f"d{n}"), first_seen=later(1))
+    plan(engine, config, now=later(1))
+    set_row(engine, "d0", "two", state="failed", next_attempt_at=later(50))  # not due yet
+    summary = deliver(engine, config, now=later(2), dry_run=True)
+    assert (summary.dry_run, summary.pending, summary.delivered) == (True, 5, 0)
+
+
+def test_the_server_s_delay_is_at_least_a_second() -> None:
+    """Kills ``retry_delay``'s floor changed (``max(1.0, retry_after)``)."""
+    assert retry_delay(1, 0.2, max_backoff=3600, rng=lambda: 0.0) == 1.0
+    assert retry_delay(1, 0.2, max_backoff=3600, rng=lambda: 1.0) == pytest.approx(1.1)
+    assert retry_delay(1, 30.0, max_backoff=3600, rng=lambda: 0.5) == pytest.approx(31.5)
+
+
+def test_several_failures_in_one_pass_are_counted_logged_and_do_not_stop_the_pass(
+    engine: Engine, tmp_path: Path, receiver: WebhookReceiver, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Kills ``_transient``'s counters made ``= 1``, its ``return True`` made ``False`` (the pass would
+    stop after a retryable failure) and the log events' fields."""
+    ids = planned(engine, tmp_path, receiver, count=3)
+    config = config_of(tmp_path, receiver)
+    for _ in range(2):
+        receiver.answer_next(Reply(503, "down"))
+    set_row(engine, ids[2], "hook", attempts=MAX_ATTEMPTS - 1)
+    receiver.answer_next(Reply(503, "down"))  # the third: its last try
+    with caplog.at_level(logging.INFO, logger="syndicate.crosspost"):
+        summary = deliver(engine, config, now=later(2))
+    assert (summary.failed, summary.delivered, len(receiver.requests)) == (3, 0, 3)
+    events = sorted((r.ev_delivery, r.ev_outcome, r.getMessage()) for r in caplog.records  # type: ignore[attr-defined]
+                    if getattr(r, "ev_event", None) == "delivery")
+    retried = sorted(delivery_id(a, "hook") for a in ids[:2])
+    assert [e[:2] for e in events] == [(d, "retry") for d in retried]
+    assert events[0][2] == f"delivery {events[0][0]} to hook: retry (hook: POST /hooks/syndicate: HTTP 503)"
+
+    for article in ids:
+        set_row(engine, article, "hook", state="pending", attempts=0, next_attempt_at=later(3))
+    for _ in range(2):
+        receiver.answer_next(Reply(429, "slow"))
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="syndicate.crosspost"):
+        limited = deliver(engine, config, now=later(3))
+    assert limited.rate_limited == 1  # the first 429 ends the pass for this target
+    (event,) = [r for r in caplog.records if getattr(r, "ev_event", None) == "delivery"]
+    assert event.ev_outcome == "rate-limited" and event.ev_delivery in {delivery_id(a, "hook") for a in ids}  # type: ignore[attr-defined]
+    assert event.getMessage().endswith(": rate-limited (hook: POST /hooks/syndicate: HTTP 429)")
