@@ -65,6 +65,7 @@ def test_example_config_is_valid() -> None:
     ],
 )
 def test_errors_name_file_key_and_problem(tmp_path: Path, text: str, expected: str) -> None:
+    """Mutation it kills (docs/promises.md): ``config.py`` leaving the key out of the message."""
     assert expected in error_of(write(tmp_path, text))
 
 

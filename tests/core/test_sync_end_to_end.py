@@ -29,6 +29,8 @@ def copy_default_config(tmp_path: Path) -> Path:
 
 
 def test_bundled_samples_fill_feeds_offline(tmp_path: Path) -> None:
+    """Mutation it kills (docs/promises.md): ``outputs/jsonfeed.py`` writing ``facts.entries[1:]`` as
+    the JSON feed's items (7 Atom entries, 6 JSON items)."""
     config = copy_default_config(tmp_path)
     first = run_cli("sync", config=config)
     assert first.returncode == 0, first.stderr
@@ -134,6 +136,8 @@ def test_permanent_redirect_updates_the_stored_url_and_410_disables(tmp_path: Pa
 
 
 def test_config_error_exits_1_with_one_line(tmp_path: Path) -> None:
+    """Mutations it kills (docs/promises.md): ``config.py`` leaving the key out of the message;
+    ``cli/main.py`` exiting 2 instead of ``EXIT_USAGE`` on a ``SyndicateError``."""
     config = write_config(tmp_path, '[[source]]\nname = "a"\nurl = "x.rss"\nintervall = "5m"\n')
     for command in (("check",), ("sync",), ("status",)):
         result = run_cli(*command, config=config)

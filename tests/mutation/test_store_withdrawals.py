@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
@@ -156,3 +157,28 @@ def test_an_output_lists_the_newest_first(engine: Engine) -> None:
     assert titles(store.articles_for_output(engine, output(), None, limit=10)) == newest
     assert titles(store.articles_for_output(engine, output(), None, limit=2)) == newest[:2]
     assert titles(list(store.iter_articles(engine))) == newest
+
+
+def test_a_filtered_output_reads_a_third_scan_batch_where_the_second_ended(engine: Engine) -> None:
+    """Kills ``store.articles.x_articles_for_output__mutmut_54`` (``offset += len(batch)`` made
+    ``offset = len(batch)``): with a tag filter the scan reads 200 rows at a time, and here the two
+    matches lie in the second (row 300) and the third batch (row 450). The mutant reads the second
+    batch again instead of the third, and lists row 300 twice."""
+    rows = 452
+    stamps = [T0 - timedelta(minutes=n) for n in range(rows)]  # row n is the n-th newest
+    items = "".join(
+        f"""<item><title>story {n}</title><link>https://north.example/{n}</link><guid>north-{n}</guid>
+<pubDate>{format_datetime(stamps[n], usegmt=True)}</pubDate>
+<category>{"Match" if n in (300, 450) else "Other"}</category>
+<description>Body {n}.</description></item>"""
+        for n in range(rows)
+    )
+    body = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>north</title>
+<link>https://north.example/</link><description>d</description>{items}</channel></rss>"""
+    feed = parse_feed(body.encode(), {"content-type": "application/rss+xml"}, "https://north.example/feed")
+    config = SourceConfig(name="north", url="https://north.example/feed")
+    store.ingest(engine, "north", [normalize_entry(e, feed, config) for e in feed.entries], T0)
+    assert titles(store.articles_for_output(engine, output(tags=["match"]), None, limit=2)) == [
+        "story 300", "story 450"]
+    assert titles(store.articles_for_output(engine, output(tags=["match"]), None, limit=5)) == [
+        "story 300", "story 450"]

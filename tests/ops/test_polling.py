@@ -72,6 +72,8 @@ def due_in(cfg: Config, result: FetchResult, failures: int = 0, hint: float | No
 
 
 def test_the_interval_and_a_slower_hint(tmp_path: Path) -> None:
+    """Mutation it kills (docs/promises.md): ``store/sources.py`` ``next_due`` with
+    ``poll_hint > interval`` made ``<`` (a slower hint ignored)."""
     cfg = config(tmp_path)
     assert due_in(cfg, ok()) == 1800
     assert due_in(cfg, ok(), hint=7200) == 7200  # the feed asks for less: honoured
@@ -80,6 +82,8 @@ def test_the_interval_and_a_slower_hint(tmp_path: Path) -> None:
 
 
 def test_errors_back_off_exponentially_up_to_the_cap(tmp_path: Path) -> None:
+    """Mutation it kills (docs/promises.md): ``store/sources.py`` ``next_due`` doubling one failure late
+    (``2 ** min(failures - 2, 16)``)."""
     cfg = config(tmp_path)
     assert [due_in(cfg, error(), n) for n in (1, 2, 3, 4, 5, 30)] == [1800, 3600, 7200, 14400, 21600, 21600]
 
@@ -135,6 +139,8 @@ def test_a_304_keeps_using_the_hints_the_feed_gave_last_time(ctx: Context) -> No
 
 
 def test_consecutive_failures_suspend_a_source_until_it_is_enabled(ctx: Context, tmp_path: Path) -> None:
+    """Mutation it kills (docs/promises.md): ``store/sources.py`` ``_fetch_values`` suspending one
+    failure late (``failures >= max_failures`` made ``>``)."""
     source = ctx.config.source[0]
     for n in (1, 2):
         store.record_fetch(ctx.engine, ctx.config, source, error(), NOW + timedelta(hours=n))

@@ -52,6 +52,8 @@ def test_feeds_are_served_with_their_content_type(site: Any, name: str) -> None:
 
 
 def test_etag_and_last_modified_give_304(site: Any) -> None:
+    """Mutation it kills (docs/promises.md): ``serve/app.py`` ``_not_modified`` with ``<=`` made ``<``
+    (an ``If-Modified-Since`` equal to the file's time answered 200)."""
     url = site.url + "all.atom"
     first = requests.get(url)
     etag, last_modified = first.headers["ETag"], first.headers["Last-Modified"]
@@ -84,6 +86,7 @@ def test_rewritten_file_gets_a_new_etag(site: Any) -> None:
 
 
 def test_head_has_headers_and_no_body(site: Any) -> None:
+    """Mutation it kills (docs/promises.md): ``serve/app.py`` setting the ``Link`` header on GET only."""
     get = requests.get(site.url + "all.rss", headers={"Accept-Encoding": "identity"})
     head = requests.head(site.url + "all.rss", headers={"Accept-Encoding": "identity"})
     assert head.status_code == 200 and head.content == b""
@@ -93,6 +96,8 @@ def test_head_has_headers_and_no_body(site: Any) -> None:
 
 
 def test_gzip_when_accepted(site: Any) -> None:
+    """Mutation it kills (docs/promises.md): ``serve/app.py`` ``accept_encodings["gzip"] > 0`` made
+    ``>= 0`` (gzip sent to a client that refuses it)."""
     raw = requests.get(site.url + "all.atom", headers={"Accept-Encoding": "gzip"}, stream=True)
     assert raw.headers["Content-Encoding"] == "gzip"
     body = raw.raw.read()
