@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from syndicate.attribution import agencies, licenses, prefilter
-from syndicate.attribution.prefilter import TablePrefilter
+from syndicate.attribution.prefilter import AnchoredPrefilter, TablePrefilter
 from syndicate.attribution.recognizers import (
     LEAD_BLOCKS,
     MAX_BLOCK_CHARS,
@@ -33,7 +33,7 @@ from syndicate.attribution.recognizers import (
 from syndicate.attribution.rights import RightsClaim, license_rank, sorted_conditions, unique_notices
 from syndicate.models import Evidence, Notice
 from syndicate.normalize.authors import split_names
-from syndicate.normalize.text import edge_sentence, fold, sentence_spans
+from syndicate.normalize.text import edge_sentence, fold, may_start_tail_sentence, sentence_spans
 from syndicate.normalize.urls import host_of, is_absolute_http, is_site_root
 
 _ALNUM = re.compile(r"[^\W_]")
@@ -50,22 +50,60 @@ _NOT_ORIGINAL_HOSTS = ("creativecommons.org", "patreon.com", "paypal.com", "payp
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Table:
-    """Recognizer rows with their pre-check: the literal text each row's matches must contain
-    (see attribution/prefilter.py)."""
+    """Recognizer rows with their pre-checks (see attribution/prefilter.py): for each place a paragraph
+    may sit in (lead, tail, both, neither; short enough for whole rows or not), the rows that apply
+    there and the literal text their matches must contain where they are tried. Built when first asked."""
 
     rows: tuple[Recognizer, ...]
-    prefilter: TablePrefilter
-    # the rows that may match in the middle of a body (where = "any"), with their own pre-check:
-    # most paragraphs are there, and the edge rows' short literals ("by", "von", "—") are everywhere
-    middle_rows: tuple[Recognizer, ...]
-    middle_prefilter: TablePrefilter
+    _places: dict[tuple[bool, bool, bool | None], _Place] = field(default_factory=dict)
 
     @classmethod
     def of(cls, rows: Sequence[Recognizer]) -> Table:
-        rows = tuple(rows)
-        middle = tuple(rec for rec in rows if rec.where == "any")
-        return cls(rows, prefilter.TablePrefilter(rec.regex for rec in rows), middle,
-                   prefilter.TablePrefilter(rec.regex for rec in middle))  # fmt: skip
+        return cls(tuple(rows))
+
+    @property
+    def prefilter(self) -> TablePrefilter:
+        """The pre-check of every row at once, wherever it is tried (each row needs its literals anywhere)."""
+        found = self._places.get(_ANY_PLACE)
+        if found is None:
+            check = prefilter.TablePrefilter(rec.regex for rec in self.rows)
+            found = self._places[_ANY_PLACE] = _Place(self.rows, check)
+        return found.check  # type: ignore[return-value]
+
+    def candidates(self, text: str, *, lead: bool, tail: bool) -> list[Recognizer]:
+        """The rows that may match ``text`` in this place, in table order; every other row cannot."""
+        key = (lead, tail, len(text) <= MAX_WHOLE_CHARS)
+        place = self._places.get(key)
+        if place is None:
+            place = self._places[key] = _place(self.rows, *key)
+        return list(map(place.rows.__getitem__, place.check.possible_rows(text)))
+
+
+_ANY_PLACE = (True, True, None)  # the key of the place-less pre-check (Table.prefilter)
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    rows: tuple[Recognizer, ...]
+    check: AnchoredPrefilter | TablePrefilter
+
+
+def _place(rows: Sequence[Recognizer], lead: bool, tail: bool, short: bool) -> _Place:
+    """The rows that apply to a paragraph in this place, each with where find_hits tries its regex."""
+    here = tuple(rec for rec in rows if applies(rec, lead=lead, tail=tail) and (short or rec.scope != "whole"))
+    tried = [_tried(rec, lead=lead, tail=tail) for rec in here]
+    return _Place(here, AnchoredPrefilter([rec.regex for rec in here], tried, may_start_tail_sentence))
+
+
+def _tried(rec: Recognizer, *, lead: bool, tail: bool) -> str:
+    """Where find_hits tries the row's regex in a paragraph in this place (must follow find_hits)."""
+    if rec.scope == "block" or (rec.scope == "clause" and rec.where == "lead"):
+        return prefilter.START  # the paragraph; a lead clause row its first CLAUSE_REACH characters
+    if rec.scope == "whole":
+        if tail and rec.where != "any":
+            return prefilter.START_OR_LAST  # the paragraph, and its last sentence (_whole_sentences)
+        return prefilter.START  # the paragraph, and in the lead its first sentence (from the start too)
+    return prefilter.ANYWHERE  # its sentences, or a tail clause row its last CLAUSE_REACH characters
 
 
 TABLE = Table.of(RECOGNIZERS)
@@ -171,12 +209,7 @@ def find_hits(
     original = text
     if "][" in text:  # Markdown reference links left unresolved: read "[blog de X][original]" as "blog de X"
         text = _MD_REFERENCE.sub(_blank_brackets, text)
-    rows, check = (table.rows, table.prefilter) if edge else (table.middle_rows, table.middle_prefilter)
-    candidates = [
-        rec
-        for rec in map(rows.__getitem__, check.possible_rows(text))  # exact: skips rows that cannot match
-        if applies(rec, lead=lead, tail=tail) and not (rec.scope == "whole" and len(text) > MAX_WHOLE_CHARS)
-    ]
+    candidates = table.candidates(text, lead=lead, tail=tail)  # exact: skips rows that cannot match here
     if native is not None and not edge and any(rec.lang != "en" for rec in candidates):
         own = native()
         if own is not None:

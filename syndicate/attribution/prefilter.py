@@ -17,7 +17,7 @@ dotless i, mapped first).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import ahocorasick
@@ -42,69 +42,321 @@ def fold(text: str) -> str:
     return folded.replace("\u0131", "i").replace("\u0307", "")
 
 
+def fold_aligned(text: str) -> tuple[str, bool]:
+    """:func:`fold` of ``text``, and whether each character of ``text`` folded to exactly one character
+    (then a literal found at an offset of the folded text starts at that offset of ``text``)."""
+    folded = text.casefold()
+    if folded.isascii():
+        return folded, len(folded) == len(text)
+    aligned = len(folded) == len(text) and "\u0307" not in folded  # each character gave at least one
+    return folded.replace("\u0131", "i").replace("\u0307", ""), aligned
+
+
 def required_literals(pattern: str | re.Pattern[str], flags: int = 0) -> Literals:
     """Strings one of which every match of ``pattern`` contains (folded), or None when unknown."""
+    found = requirements(pattern, flags)
+    return found[0] if found else None
+
+
+def requirements(pattern: str | re.Pattern[str], flags: int = 0, *, raw: bool = False) -> list[frozenset[str]]:
+    """Every set of strings, one of each of which every match of ``pattern`` contains, best first
+    (see :func:`strength`): folded strings, or with ``raw`` strings as written from the pattern's
+    case-sensitive parts (``(?-i:By )``), which the text must then contain as they are."""
+    tree = _parse(pattern, flags)
+    if tree is None:
+        return []
+    items, flags = tree
+    found = _Reader(raw)._requirements(items, bool(flags & re.IGNORECASE))
+    return sorted({f for f in found if f and "" not in f}, key=_key, reverse=True)
+
+
+def anchored_prefixes(pattern: str | re.Pattern[str], flags: int = 0) -> Literals:
+    """For a pattern anchored at the start of the searched text (``^`` or ``\\A`` first, no MULTILINE):
+    strings one of which (folded) every match starts with, so the folded text must start with one.
+    None when the pattern is not so anchored or its start is not known."""
+    tree = _parse(pattern, flags)
+    if tree is None:
+        return None
+    items, flags = tree
+    if flags & re.MULTILINE or not items or items[0] not in _ANCHORS:
+        return None
+    found = _starts_seq(items[1:])
+    if found is None or found[1] or not found[0] or "" in found[0]:  # a match may be empty: no constraint
+        return None
+    return _minimal(found[0], prefixes=True)
+
+
+def _parse(pattern: str | re.Pattern[str], flags: int) -> tuple[list[tuple[Any, Any]], int] | None:
     if isinstance(pattern, re.Pattern):
         flags, pattern = pattern.flags, pattern.pattern
     try:
         tree = _sre_parser.parse(pattern, flags)
+        return list(tree), tree.state.flags
     except Exception:  # an internal parser change: never skip a row because of it
         return None
-    found = _sequence(list(tree))
-    if not found or any(not lit for lit in found):
-        return None
-    return frozenset(found)
+
+
+_C = _sre_constants
+_REPEATS = (_C.MAX_REPEAT, _C.MIN_REPEAT, getattr(_C, "POSSESSIVE_REPEAT", _C.MAX_REPEAT))
+_ANCHORS = ((_C.AT, _C.AT_BEGINNING), (_C.AT, _C.AT_BEGINNING_STRING))
+_ZERO_WIDTH = (_C.AT, _C.ASSERT, _C.ASSERT_NOT)
+_EMPTY: frozenset[str] = frozenset({""})
+MAX_SET = 64  # most strings an exact set (or a product of sets) is followed as
+MAX_CLASS = 8  # a character class of at most this many characters is read as those characters
+MAX_PREFIX = 24  # prefixes are cut to this length (a prefix of a prefix is one)
+MAX_CHECKS = 2  # other requirements a row that passes the walk is checked for
+MIN_CHECK_STRENGTH = 3  # ... when every string of them is at least this strong (see strength)
+
+
+def strength(literal: str) -> int:
+    """How rarely a literal is expected in text, roughly: a letter, digit or space counts 1, an upper-case
+    letter (in a raw literal) or ASCII punctuation 2, other characters ("—", "©", "«") 3."""
+    score = 0
+    for ch in literal:
+        if ch.isupper() or (ch.isascii() and not ch.isalnum() and ch != " "):
+            score += 2
+        elif ch.isalnum() or ch.isspace():
+            score += 1
+        else:
+            score += 3
+    return score
+
+
+def _key(literals: frozenset[str]) -> tuple[int, int]:
+    return (min(map(strength, literals)), -len(literals))
 
 
 def _better(a: Literals, b: Literals) -> Literals:
-    """The more selective of two constraints (longest shortest literal, then fewest alternatives)."""
+    """The more selective of two constraints (strongest weakest literal, then fewest alternatives)."""
     if a is None:
         return b
     if b is None:
         return a
-    key_a = (min(len(x) for x in a), -len(a))
-    key_b = (min(len(x) for x in b), -len(b))
-    return a if key_a >= key_b else b
+    return a if _key(a) >= _key(b) else b
 
 
-def _sequence(items: Sequence[tuple[Any, Any]]) -> Literals:
-    best: Literals = None
-    run: list[str] = []
+def _minimal(strings: Iterable[str], *, prefixes: bool = False) -> frozenset[str]:
+    """``strings`` without those that contain (start with, for ``prefixes``) a shorter one: the same constraint."""
+    kept: list[str] = []
+    for text in sorted(set(strings), key=len):
+        if not any((text.startswith(k) if prefixes else k in text) for k in kept):
+            kept.append(text)
+    return frozenset(kept)
 
-    def flush() -> None:
-        nonlocal best, run
-        if run:
-            best = _better(best, frozenset({fold("".join(run))}))
-        run = []
 
-    for op, arg in items:
-        if op is _sre_constants.LITERAL:
-            run.append(chr(arg))
-            continue
+def _product(left: frozenset[str], right: frozenset[str]) -> frozenset[str] | None:
+    if len(left) * len(right) > MAX_SET:
+        return None
+    return frozenset(a + b for a in left for b in right)
+
+
+class _Reader:
+    """Reads a parsed pattern for the text its matches contain: folded (``raw=False``), or as written
+    where the pattern is case-sensitive (``raw=True``; a case-insensitive character is then unknown)."""
+
+    def __init__(self, raw: bool) -> None:
+        self.raw = raw
+
+    def char(self, ch: str, ci: bool) -> frozenset[str] | None:
+        if not self.raw:
+            return frozenset({fold(ch)})
+        return None if ci and ch.lower() != ch.upper() else frozenset({ch})
+
+    def exact(self, node: tuple[Any, Any], ci: bool) -> frozenset[str] | None:
+        """Every string the node can match, when they are few (zero-width nodes match ""); else None."""
+        op, arg = node
+        if op is _C.LITERAL:
+            return self.char(chr(arg), ci)
+        if op is _C.IN:
+            return self.char_class(arg, ci)
+        if op in _ZERO_WIDTH:
+            return _EMPTY
+        if op is _C.SUBPATTERN:
+            return self.exact_seq(arg[-1], _scoped(arg, ci))
+        if op is _C.ATOMIC_GROUP:
+            return self.exact_seq(arg, ci)
+        if op is _C.BRANCH:
+            union: set[str] = set()
+            for branch in arg[1]:
+                found = self.exact_seq(branch, ci)
+                if found is None:
+                    return None
+                union |= found
+            return frozenset(union) if len(union) <= MAX_SET else None
+        if op in _REPEATS:
+            low, high, body = arg
+            if high > 4:  # MAXREPEAT included
+                return None
+            once = self.exact_seq(body, ci)
+            if once is None:
+                return None
+            out: set[str] = set()
+            power: frozenset[str] | None = _EMPTY
+            for count in range(high + 1):
+                if power is None:
+                    return None
+                if count >= low:
+                    out |= power
+                power = _product(power, once) if count < high else power
+            return frozenset(out) if len(out) <= MAX_SET else None
+        return None
+
+    def exact_seq(self, items: Iterable[tuple[Any, Any]], ci: bool) -> frozenset[str] | None:
+        found: frozenset[str] | None = _EMPTY
+        for node in items:
+            one = self.exact(node, ci)
+            if one is None:
+                return None
+            found = _product(found, one)  # type: ignore[arg-type]
+            if found is None:
+                return None
+        return found
+
+    def char_class(self, items: Iterable[tuple[Any, Any]], ci: bool) -> frozenset[str] | None:
+        """The characters of a small class ``[’']``, None for a large, negated or category class."""
+        chars: set[str] = set()
+        for op, arg in items:
+            if op is _C.LITERAL:
+                chars.add(chr(arg))
+            elif op is _C.RANGE and arg[1] - arg[0] < MAX_CLASS:
+                chars.update(chr(code) for code in range(arg[0], arg[1] + 1))
+            else:  # NEGATE, CATEGORY, a wide range
+                return None
+            if len(chars) > MAX_CLASS:
+                return None
+        out: set[str] = set()
+        for ch in chars:
+            one = self.char(ch, ci)
+            if one is None:
+                return None
+            out |= one
+        return frozenset(out)
+
+    def best(self, items: Sequence[tuple[Any, Any]], ci: bool) -> Literals:
+        found = [f for f in self._requirements(items, ci) if f and "" not in f]
+        return max(found, key=_key) if found else None
+
+    def _requirements(self, items: Sequence[tuple[Any, Any]], ci: bool) -> list[frozenset[str]]:
+        """What a sequence of nodes requires, every part of it: its runs of exact nodes joined (their
+        products: "l[’']articolo" gives "l'articolo" and "l’articolo"), and its other nodes' needs."""
+        found: list[frozenset[str]] = []
+        run: frozenset[str] = _EMPTY
+
+        def flush() -> None:
+            nonlocal run
+            if "" not in run:
+                found.append(_minimal(run))
+            run = _EMPTY
+
+        for node in items:
+            op, arg = node
+            one = self.exact(node, ci)
+            if one is not None:
+                if op is _C.ASSERT:  # a look-around's text is in the searched text too (zero-width here)
+                    found.extend(self._requirements(list(arg[1]), ci))
+                joined = _product(run, one)
+                if joined is None:
+                    flush()
+                    run = one
+                else:
+                    run = joined
+                continue
+            flush()
+            if op is _C.SUBPATTERN:
+                found.extend(self._requirements(list(arg[-1]), _scoped(arg, ci)))
+            elif op is _C.BRANCH:
+                union: set[str] = set()
+                for branch in arg[1]:
+                    best = self.best(list(branch), ci)
+                    if best is None:
+                        break
+                    union |= best
+                else:
+                    found.append(_minimal(union))
+            elif op in _REPEATS:
+                low, _high, body = arg
+                if low >= 1:
+                    found.extend(self._requirements(list(body), ci))
+            elif op is _C.ATOMIC_GROUP:
+                found.extend(self._requirements(list(arg), ci))
+            # anything else (wide classes, negative look-arounds, back-references) requires no literal
         flush()
-        if op is _sre_constants.SUBPATTERN:
-            best = _better(best, _sequence(list(arg[-1])))
-        elif op is _sre_constants.BRANCH:
-            best = _better(best, _branches(arg[1]))
-        elif op in (_sre_constants.MAX_REPEAT, _sre_constants.MIN_REPEAT, _sre_constants.POSSESSIVE_REPEAT):
-            low, _high, body = arg
-            if low >= 1:
-                best = _better(best, _sequence(list(body)))
-        elif op is _sre_constants.ATOMIC_GROUP:
-            best = _better(best, _sequence(list(arg)))
-        # anything else (classes, anchors, look-arounds, back-references) requires no literal
-    flush()
-    return best
+        return found
 
 
-def _branches(branches: Iterable[Any]) -> Literals:
-    union: set[str] = set()
-    for branch in branches:
-        found = _sequence(list(branch))
+def _scoped(arg: Any, ci: bool) -> bool:
+    """Whether a group's inside is case-insensitive (``(?-i:…)`` turns it off, ``(?i:…)`` on)."""
+    _group, add_flags, del_flags, _items = arg
+    if del_flags & re.IGNORECASE:
+        return False
+    return ci or bool(add_flags & re.IGNORECASE)
+
+
+_FOLDED = _Reader(raw=False)
+
+
+Starts = tuple[frozenset[str], bool]  # (non-empty prefixes of every non-empty match, may match "")
+
+
+def _starts_node(node: tuple[Any, Any]) -> Starts | None:
+    op, arg = node
+    if op is _C.LITERAL:
+        return frozenset({fold(chr(arg))}), False
+    if op is _C.IN:
+        chars = _FOLDED.char_class(arg, True)
+        return (chars, False) if chars is not None else None
+    if op in _ZERO_WIDTH:
+        return frozenset(), True
+    if op is _C.SUBPATTERN:
+        return _starts_seq(list(arg[-1]))
+    if op is _C.ATOMIC_GROUP:
+        return _starts_seq(list(arg))
+    if op is _C.BRANCH:
+        union: set[str] = set()
+        empty = False
+        for branch in arg[1]:
+            found = _starts_seq(list(branch))
+            if found is None:
+                return None
+            union |= found[0]
+            empty = empty or found[1]
+        return frozenset(union), empty
+    if op in _REPEATS:
+        low, _high, body = arg
+        found = _starts_seq(list(body))
         if found is None:
             return None
-        union |= found
-    return frozenset(union)
+        return found[0], found[1] or low == 0
+    return None
+
+
+def _starts_seq(items: Sequence[tuple[Any, Any]]) -> Starts | None:
+    """What every non-empty match of a sequence starts with (exact leading nodes joined: "do "/"da ")."""
+    if not items:
+        return frozenset(), True
+    first, rest = items[0], items[1:]
+    exact = _FOLDED.exact(first, True)
+    if exact is not None and exact != _EMPTY:
+        after = _starts_seq(rest)
+        heads = frozenset(e for e in exact if e)
+        if after is None:
+            return (heads, False) if "" not in exact else None
+        tails, empty = after
+        joined: set[str] = {e + t for e in exact for t in tails} if len(exact) * len(tails) <= MAX_SET else set()
+        if not joined and tails:  # too many: the leading strings alone, and what follows an empty one
+            joined = set(heads) | (set(tails) if "" in exact else set())
+        if empty:
+            joined |= heads
+        return frozenset(s[:MAX_PREFIX] for s in joined if s), "" in exact and empty
+    found = _starts_node(first)
+    if found is None:
+        return None
+    if not found[1]:
+        return found
+    after = _starts_seq(rest)
+    if after is None:
+        return None
+    return found[0] | after[0], after[1]
 
 
 def may_match(literals: Literals, folded: str) -> bool:
@@ -138,3 +390,97 @@ class TablePrefilter:
             for _end, found_rows in self._automaton.iter(fold(text)):
                 rows.update(found_rows)
         return sorted(rows)
+
+
+# where a row's regex is tried in a paragraph (see AnchoredPrefilter)
+ANYWHERE = "anywhere"  # on the text or on any part of it (its sentences)
+START = "start"  # on the text only, from its start: ``^`` is the text's start
+START_OR_LAST = "start-or-last"  # on the text from its start and on its last sentence
+
+
+class AnchoredPrefilter:
+    """The pre-check for rows tried at known places of a paragraph: a row anchored with ``^`` and tried
+    only on the text from its start (:data:`START`) needs the folded text to start with one of its
+    :func:`anchored_prefixes` ("by ", "da ", "do "); one tried there and on the last sentence
+    (:data:`START_OR_LAST`) needs one of them where that sentence may start (``may_start_last``, a
+    necessary condition for an offset, asked only for an offset inside ``text``); every other row needs
+    one of its :func:`required_literals` anywhere. So a short anchored literal costs nothing where the
+    text does not start with it, however often the text contains it. A row that passes must also hold
+    one string of each of its other strong requirements (:data:`MAX_CHECKS` at most, found with ``in``,
+    as written where the pattern is case-sensitive: "By " for ``(?-i:\\bBy )``).
+
+    Exact in the same sense as :class:`TablePrefilter`: rows left out cannot match where they are tried.
+    """
+
+    def __init__(
+        self,
+        regexes: Sequence[re.Pattern[str]],
+        tried: Sequence[str],
+        may_start_last: Callable[[str, int], bool],
+    ) -> None:
+        self._may_start_last = may_start_last
+        always: list[int] = []
+        anywhere: dict[str, list[int]] = {}
+        last: dict[str, list[int]] = {}
+        starts: dict[str, dict[int, list[str]]] = {}
+        checks: dict[int, tuple[tuple[tuple[str, ...], bool], ...]] = {}
+        self.literals: list[Literals] = []
+        for row, (regex, how) in enumerate(zip(regexes, tried, strict=True)):
+            needs = requirements(regex)
+            prefixes = anchored_prefixes(regex) if how != ANYWHERE else None
+            if prefixes and how in (START, START_OR_LAST):
+                primary: Literals = prefixes
+                for prefix in prefixes:
+                    if how == START:
+                        starts.setdefault(prefix[0], {}).setdefault(row, []).append(prefix)
+                    else:
+                        last.setdefault(prefix, []).append(row)
+            else:
+                primary = needs[0] if needs else None
+                if how != ANYWHERE:  # tried from the start only: a prefix is a literal its matches contain
+                    primary = _better(primary, anchored_prefixes(regex))
+                if primary is None:
+                    always.append(row)
+                for lit in primary or ():
+                    anywhere.setdefault(lit, []).append(row)
+            self.literals.append(primary)
+            extra = [(tuple(sorted(s)), False) for s in needs if s != primary]
+            extra += [(tuple(sorted(s)), True) for s in requirements(regex, raw=True)]
+            extra = [e for e in extra if min(map(strength, e[0])) >= MIN_CHECK_STRENGTH]
+            extra.sort(key=lambda e: _key(frozenset(e[0])), reverse=True)
+            if extra:
+                checks[row] = tuple(extra[:MAX_CHECKS])
+        self._always = tuple(always)
+        self._checks = checks
+        self._starts = {char: tuple((row, tuple(p)) for row, p in rows.items()) for char, rows in starts.items()}
+        self._automaton = ahocorasick.Automaton()
+        for lit in anywhere.keys() | last.keys():
+            self._automaton.add_word(lit, (tuple(anywhere.get(lit, ())), tuple(last.get(lit, ())), len(lit)))
+        self._walk = bool(anywhere or last)
+        if self._walk:
+            self._automaton.make_automaton()
+
+    def possible_rows(self, text: str) -> list[int]:
+        """The rows, in table order, that may match ``text`` where they are tried: every other row cannot."""
+        folded, aligned = fold_aligned(text)
+        rows = set(self._always)
+        if self._walk:
+            for end, (anywhere, last, length) in self._automaton.iter(folded):
+                if anywhere:
+                    rows.update(anywhere)
+                if last:
+                    start = end - length + 1
+                    if start == 0 or not aligned or self._may_start_last(text, start):
+                        rows.update(last)
+        head = self._starts.get(folded[:1])
+        if head:
+            for row, prefixes in head:
+                if folded.startswith(prefixes):
+                    rows.add(row)
+        checks = self._checks
+        found = [
+            row for row in sorted(rows)
+            if row not in checks
+            or all(any(map((text if raw else folded).__contains__, lits)) for lits, raw in checks[row])
+        ]
+        return found

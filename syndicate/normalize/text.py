@@ -18,7 +18,8 @@ _TAG = re.compile(r"<[^>]*>")
 _BLOCK_BREAK = re.compile(r"(?i)<\s*(?:br|hr|/?p|/?div|/?li|/?h[1-6]|/?tr|/?blockquote|/?figcaption|/?pre)\b[^>]*>")
 # a sentence ends at . ! ? … (maybe followed by closing quotes/brackets) before a space and a capital, digit or quote,
 # or at 。！？ (CJK full stops need no space)
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9À-Þ])")
+_OPENS = r"[\"“‘'(\[]?[A-Z0-9À-Þ]"  # what starts a sentence after a stop and a space
+_SENTENCE_END = re.compile(rf"(?<=[.!?…])[\"”’')\]]*\s+(?={_OPENS})")
 _CJK_SENTENCE_END = re.compile(_SENTENCE_END.pattern + r"|(?<=[。！？])[”」』）]*\s*(?=\S)")
 _CJK_STOPS = ("。", "！", "？")
 
@@ -123,6 +124,23 @@ def edge_sentence(text: str, side: str, reach: int = 200) -> tuple[int, int] | N
         if match.start() > 0 and _ends_sentence(text[max(0, match.start() - 40) : match.start()]):
             start = match.end()
     return (start, len(text)) if len(text) - start <= reach else None
+
+
+_OPENS_SENTENCE = re.compile(_OPENS)
+_CJK_OPENERS_AFTER = "。！？”」』）"  # what _CJK_SENTENCE_END's other branch may end after
+
+
+def may_start_tail_sentence(text: str, pos: int, reach: int = 200) -> bool:
+    """False when ``edge_sentence(text, "tail", reach)`` cannot start at ``pos`` (0 < pos < len(text)):
+    a cheap necessary condition, read off the sentence-end patterns (the sentence starts after
+    a space, at a capital, a digit or a quote; in Chinese text also right after 。！？ or a closing
+    quote), so that a pre-check need not find the sentence."""
+    if len(text) - pos > reach:
+        return False
+    before = text[pos - 1]
+    if before.isspace():
+        return _OPENS_SENTENCE.match(text, pos) is not None or any(stop in text for stop in _CJK_STOPS)
+    return before in _CJK_OPENERS_AFTER and any(stop in text for stop in _CJK_STOPS)
 
 
 def sentences(text: str) -> list[str]:
