@@ -236,7 +236,7 @@ class _Deliverer:
 
     def reconcile(self) -> None:
         with self.engine.connect() as conn:
-            left = ledger.left_behind(conn, self.name, self.now, live_tokens())
+            left = ledger.left_behind(conn, self.name, self.now, live_tokens)  # read after the rows: see there
         for row in left:
             if not ledger.take_over(self.engine, row, self.now, self.owner):
                 continue

@@ -313,6 +313,41 @@ def test_left_behind_is_this_target_s_sending_rows_whose_owner_is_dead_or_unknow
         assert len(ledger.left_behind(conn, "blog", now, set())) == 5
 
 
+def test_left_behind_asks_who_is_live_only_after_reading_the_rows(engine: Engine) -> None:
+    """Two passes in one process (the daemon's tick and a WebSub push): pass B starts and claims a row
+    between the moment pass A learns which passes are live and the moment A reads the ``sending`` rows.
+    With the live set taken first, B's row looked orphaned: A took it over, put it back to pending while
+    B's request was in flight, and sent it again (seen: 25 deliveries for 24 articles in
+    ``test_concurrent_workers_send_each_article_once`` under load, 3 runs in 25). The live set is now
+    asked for once the rows are read (the order is watched through SQLAlchemy's cursor events).
+
+    Mutations killed: calling ``live_tokens`` before the query (the race), ignoring what it returns.
+    """
+    from sqlalchemy import event
+
+    here = new_owner()
+    b_row = add(engine, "a1", "sending", sending_since=T0, sending_owner=str(replace(here, token="pass-b")))
+    order: list[str] = []
+
+    def read(*_args: Any) -> None:
+        order.append("read")
+
+    def live_now() -> set[str]:
+        order.append("live")
+        return {"pass-b"}
+
+    event.listen(engine, "after_cursor_execute", read)
+    try:
+        with engine.connect() as conn:
+            order.clear()
+            assert ledger.left_behind(conn, "blog", T0, live_now) == []  # B lives: its row is not taken
+            assert order[-1] == "live" and "read" in order, order
+    finally:
+        event.remove(engine, "after_cursor_execute", read)
+    with engine.connect() as conn:  # B's pass ended without recording its row (it crashed): orphaned now
+        assert [r.id for r in ledger.left_behind(conn, "blog", T0, lambda: {"pass-c"})] == [b_row]
+
+
 def test_count_states_gives_every_state_zero_or_its_count(engine: Engine) -> None:
     states = [("held", "blog"), ("held", "blog"), ("pending", "blog"), ("held", "x"), ("rejected", "blog")]
     for i, (state, target) in enumerate(states):
