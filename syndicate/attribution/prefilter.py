@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 import ahocorasick
@@ -62,14 +63,22 @@ def requirements(pattern: str | re.Pattern[str], flags: int = 0, *, raw: bool = 
     """Every set of strings, one of each of which every match of ``pattern`` contains, best first
     (see :func:`strength`): folded strings, or with ``raw`` strings as written from the pattern's
     case-sensitive parts (``(?-i:By )``), which the text must then contain as they are."""
+    return list(_requirements(pattern, flags, raw))
+
+
+# Each row is read once per process, however many places' tables it is in (reading a large
+# alternation with the regex parser costs milliseconds; five places made it seconds at start-up).
+@lru_cache(maxsize=8192)
+def _requirements(pattern: str | re.Pattern[str], flags: int, raw: bool) -> tuple[frozenset[str], ...]:
     tree = _parse(pattern, flags)
     if tree is None:
-        return []
+        return ()
     items, flags = tree
     found = _Reader(raw)._requirements(items, bool(flags & re.IGNORECASE))
-    return sorted({f for f in found if f and "" not in f}, key=_key, reverse=True)
+    return tuple(sorted({f for f in found if f and "" not in f}, key=_key, reverse=True))
 
 
+@lru_cache(maxsize=8192)
 def anchored_prefixes(pattern: str | re.Pattern[str], flags: int = 0) -> Literals:
     """For a pattern anchored at the start of the searched text (``^`` or ``\\A`` first, no MULTILINE):
     strings one of which (folded) every match starts with, so the folded text must start with one.
@@ -86,6 +95,7 @@ def anchored_prefixes(pattern: str | re.Pattern[str], flags: int = 0) -> Literal
     return _minimal(found[0], prefixes=True)
 
 
+@lru_cache(maxsize=8192)
 def _parse(pattern: str | re.Pattern[str], flags: int) -> tuple[list[tuple[Any, Any]], int] | None:
     if isinstance(pattern, re.Pattern):
         flags, pattern = pattern.flags, pattern.pattern
