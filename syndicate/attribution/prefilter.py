@@ -16,9 +16,11 @@ dotless i, mapped first).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
+from pathlib import Path
 from typing import Any
 
 import ahocorasick
@@ -66,16 +68,60 @@ def requirements(pattern: str | re.Pattern[str], flags: int = 0, *, raw: bool = 
     return list(_requirements(pattern, flags, raw))
 
 
-# Each row is read once per process, however many places' tables it is in (reading a large
-# alternation with the regex parser costs milliseconds; five places made it seconds at start-up).
+# Reading a row's regex with the regex parser costs milliseconds, a second for the built-in table:
+# each row is read once per process (however many places' tables it is in), and the built-in rows'
+# readings ship in ANALYSIS_FILE, keyed by the pattern itself (so an entry is right for its pattern
+# whatever changed since; a row not in it is read here). Regenerate it after changing rows:
+# ``python -m syndicate.attribution.analysis`` (a test says when it is out of date).
+ANALYSIS_FILE = Path(__file__).with_name("phrases") / "analysis.json"
+
+
+@cache
+def _shipped() -> dict[str, Any]:
+    try:
+        found = json.loads(ANALYSIS_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def analysis_key(pattern: re.Pattern[str]) -> str:
+    return f"{pattern.flags}:{pattern.pattern}"
+
+
+def _shipped_entry(pattern: str | re.Pattern[str], flags: int) -> dict[str, Any] | None:
+    if not isinstance(pattern, re.Pattern) or flags:
+        return None
+    entry = _shipped().get(analysis_key(pattern))
+    return entry if isinstance(entry, dict) else None
+
+
+def analyse(pattern: re.Pattern[str]) -> dict[str, Any]:
+    """The readings :data:`ANALYSIS_FILE` keeps for a row's regex (computed, never from the file)."""
+    anchored = _anchored_prefixes(pattern, 0)
+    return {
+        "req": [sorted(s) for s in _compute_requirements(pattern, 0, False)],
+        "raw": [sorted(s) for s in _compute_requirements(pattern, 0, True)],
+        "anchored": sorted(anchored) if anchored is not None else None,
+    }
+
+
 @lru_cache(maxsize=8192)
 def _requirements(pattern: str | re.Pattern[str], flags: int, raw: bool) -> tuple[frozenset[str], ...]:
+    entry = _shipped_entry(pattern, flags)
+    if entry is not None:
+        return tuple(frozenset(s) for s in entry["raw" if raw else "req"])
+    return _compute_requirements(pattern, flags, raw)
+
+
+def _compute_requirements(pattern: str | re.Pattern[str], flags: int, raw: bool) -> tuple[frozenset[str], ...]:
     tree = _parse(pattern, flags)
     if tree is None:
         return ()
     items, flags = tree
     found = _Reader(raw)._requirements(items, bool(flags & re.IGNORECASE))
-    return tuple(sorted({f for f in found if f and "" not in f}, key=_key, reverse=True))
+    # ties broken by the strings themselves: the same order in every process (hash seeds differ)
+    return tuple(sorted({f for f in found if f and "" not in f}, key=lambda f: (_key(f), sorted(f)), reverse=True))
 
 
 @lru_cache(maxsize=8192)
@@ -83,6 +129,13 @@ def anchored_prefixes(pattern: str | re.Pattern[str], flags: int = 0) -> Literal
     """For a pattern anchored at the start of the searched text (``^`` or ``\\A`` first, no MULTILINE):
     strings one of which (folded) every match starts with, so the folded text must start with one.
     None when the pattern is not so anchored or its start is not known."""
+    entry = _shipped_entry(pattern, flags)
+    if entry is not None:
+        return frozenset(entry["anchored"]) if entry["anchored"] is not None else None
+    return _anchored_prefixes(pattern, flags)
+
+
+def _anchored_prefixes(pattern: str | re.Pattern[str], flags: int) -> Literals:
     tree = _parse(pattern, flags)
     if tree is None:
         return None

@@ -9,6 +9,7 @@ and, when the browser sends an ``Origin``, this host as its origin; changes need
 
 from __future__ import annotations
 
+import hmac
 import logging
 import mimetypes
 import secrets
@@ -120,7 +121,7 @@ class DeskApp:
         desk = config.desk
         old_secret = self.config.desk.session_secret if self.config.desk is not None else None
         new_secret = desk.session_secret if desk is not None else None
-        if new_secret != old_secret:
+        if not hmac.compare_digest((new_secret or "").encode(), (old_secret or "").encode()):
             ttl = desk.session_ttl if desk is not None else self.signer.ttl
             self.signer = Signer(new_secret.encode() if new_secret else secrets.token_bytes(32), ttl)
         elif desk is not None:

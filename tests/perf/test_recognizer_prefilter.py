@@ -157,3 +157,20 @@ def test_required_literals_are_necessary(pattern: str) -> None:
     for text in ("foobarx", "FOOBAZ", "ac", "bc", "xx", "", "Abcd", "ABCD", "cc"):
         if regex.search(text):
             assert prefilter.may_match(literals, prefilter.fold(text)), (pattern, text)
+
+
+def test_the_shipped_analysis_of_the_built_in_rows_is_up_to_date() -> None:
+    """The pre-check's readings of the built-in rows ship in phrases/analysis.json (start-up: 2.0 → 1.0
+    CPU-s for the first entry). An entry is keyed by its pattern, so a stale file is never wrong, only
+    slow for the rows it lacks; this keeps it whole. Regenerate: ``python -m syndicate.attribution.analysis``."""
+    import json
+
+    from syndicate.attribution.analysis import built_in_analysis
+    from syndicate.attribution.prefilter import ANALYSIS_FILE
+
+    shipped = json.loads(ANALYSIS_FILE.read_text(encoding="utf-8"))
+    computed = built_in_analysis()
+    stale = [key for key in computed.keys() & shipped.keys() if computed[key] != shipped[key]]
+    assert not stale, f"run: python -m syndicate.attribution.analysis ({len(stale)} rows read differently)"
+    missing = computed.keys() - shipped.keys()
+    assert len(missing) <= len(computed) // 5, f"run: python -m syndicate.attribution.analysis ({len(missing)} missing)"
