@@ -49,7 +49,8 @@ def _data() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 def _names() -> list[str]:
-    return sorted({name for _, names in _data() for name in names}, key=len, reverse=True)
+    # longest first (a name before its prefix), ties by name: the same pattern in every process
+    return sorted({name for _, names in _data() for name in names}, key=lambda name: (-len(name), name))
 
 
 @cache

@@ -138,7 +138,7 @@ class Language:
     def placeholders(self) -> dict[str, str]:
         joins = "|".join(["and", "&", ",", *(re.escape(w) for w in self.and_words)])
         people = rf"{_PERSON}(?:\s*(?:,|\b(?:{joins})\b|&)\s*{_PERSON})*?"  # lazy: "By Jane Doe, Outlet"
-        months = "|".join(sorted({*_EN_MONTHS, *self.months}, key=len, reverse=True))
+        months = "|".join(sorted({*_EN_MONTHS, *self.months}, key=lambda m: (-len(m), m)))  # same in every process
         date = (rf"(?P<date>{_NUMERIC_DATE}|(?:(?:{months})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
                 rf"|(?:\d{{1,2}}(?:er|º|\.)?\s+(?:de\s+)?(?:{months})\.?\s+(?:de\s+)?\d{{4}}))")
         return {**_BASE_PLACEHOLDERS, "AUTHOR": rf"(?P<author>{people})", "SECOND_AUTHOR": rf"(?P<author2>{people})",
