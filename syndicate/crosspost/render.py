@@ -144,22 +144,43 @@ def render_block(fmt: str, context: Mapping[str, Any], spec: TemplateSpec = Temp
 # -- the body ------------------------------------------------------------------
 
 
+# elements that stand on their own lines: text before and after them is another paragraph
+_TEXT_BLOCKS = (
+    *("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre"),
+    *("table", "tr", "figure", "figcaption", "section", "article", "header", "footer", "aside", "hr"),
+)
+
+
 def html_to_text(html: str) -> str:
-    """Plain text of an HTML fragment, one paragraph per block."""
+    """Plain text of an HTML fragment, one paragraph per block (a line break inside one is a space)."""
     if not html.strip():
         return ""
     root = lxml.html.fragment_fromstring(html, create_parent="div")
     for br in root.iter("br"):
         br.tail = "\n" + (br.tail or "")
-    blocks = []
-    for node in root.iter("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre"):
+    for node in root.iter(*_TEXT_BLOCKS):
+        if node is root:
+            continue
+        _break_before(node)
         node.tail = "\n\n" + (node.tail or "")
-    text = root.text_content()
-    for part in re.split(r"\n\s*\n", text):
+    for cell in root.iter("td", "th"):
+        cell.tail = " " + (cell.tail or "")
+    blocks = []
+    for part in re.split(r"\n\s*\n", root.text_content()):
         cleaned = " ".join(part.split())
         if cleaned:
             blocks.append(cleaned)
     return "\n\n".join(blocks)
+
+
+def _break_before(node: Any) -> None:
+    """End the paragraph before ``node``: loose text or an inline element just before a block is its own paragraph."""
+    previous = node.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + "\n\n"
+    else:
+        parent = node.getparent()
+        parent.text = (parent.text or "") + "\n\n"
 
 
 _MD_BLOCK = {"p": "", "div": "", "h1": "# ", "h2": "## ", "h3": "### ", "h4": "#### ", "h5": "##### ", "h6": "###### "}

@@ -99,6 +99,15 @@ def test_weighted_length_counts_every_url_as_23() -> None:
         ("<b>a</b>\n<i>b</i>", "a b"),  # only blocks end a paragraph
         ("<p>a<br></p>", "a"),
         ("<pre>code</pre>after", "code\n\nafter"),  # pre is a block
+        # text next to a block is a paragraph of its own on both sides; words never run together
+        ("tail<h2>Head</h2>x", "tail\n\nHead\n\nx"),
+        ("<div>d1</div><div>d2</div>", "d1\n\nd2"),
+        ("x<ul><li>one</li><li>two</li></ul>y", "x\n\none\n\ntwo\n\ny"),
+        ("<b>bold</b><p>para</p>", "bold\n\npara"),
+        ("a<hr>b", "a\n\nb"),
+        ("<figure><img src='i.png'><figcaption>cap</figcaption></figure>after", "cap\n\nafter"),
+        ("<table><tr><th>h1</th><th>h2</th></tr><tr><td>1</td><td>2</td></tr></table>", "h1 h2\n\n1 2"),
+        ("<section><p>s</p></section><footer>f</footer>", "s\n\nf"),
     ],
 )
 def test_html_to_text(html: str, text: str) -> None:
