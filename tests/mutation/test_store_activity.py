@@ -3,8 +3,9 @@ on a real SQLite file (docs/mutation-report.md, issue #21)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,16 @@ def test_failures_per_day_reads_every_pass_not_the_page_s_200(engine: Engine) ->
     assert len(activity.recent_passes(engine, NOW)) == 200
     failures = activity.failures_per_day(engine, NOW)
     assert sum(n for _, n in failures) == 205
+
+
+def test_days_are_utc_days_whatever_the_machine_s_zone(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    late = datetime(2026, 11, 24, 22, 0, tzinfo=UTC)  # already the 25th in Tokyo
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        assert activity.day_range(late)[-1] == date(2026, 11, 24)
+        assert activity.day_range(late.astimezone(timezone(timedelta(hours=9))))[-1] == date(2026, 11, 24)
+        assert activity._since(late, 2) == datetime(2026, 11, 23, tzinfo=UTC)
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

@@ -6,8 +6,10 @@ searching and listing copies."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
@@ -18,11 +20,13 @@ from syndicate.models import NormalizedEntry, Tombstone
 from syndicate.normalize import normalize_entry
 from syndicate.parse import parse_feed
 from syndicate.store import articles as store
+from syndicate.store.codec import aware
 from syndicate.store.db import open_engine
 from syndicate.store.overrides import set_override
-from syndicate.store.schema import copies
+from syndicate.store.schema import articles, copies
 
 T0 = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+DAY = datetime(2026, 11, 24, tzinfo=UTC)
 BODY = "Body of the story about harbour cranes and the night shift, a real paragraph of text."
 
 
@@ -30,7 +34,8 @@ def feed(source: str, items: list[tuple[str, str, str]], *, body: str = BODY) ->
     """Entries of a ``source`` feed: (guid, link, title) each, published in order an hour apart."""
     xml = "".join(
         f"""<item><title>{title}</title><link>{link}</link><guid isPermaLink="false">{guid}</guid>
-<pubDate>Tue, 24 Nov 2026 0{n}:00:00 GMT</pubDate><description>&lt;p&gt;{body}&lt;/p&gt;</description></item>"""
+<pubDate>{format_datetime(DAY + timedelta(hours=n), usegmt=True)}</pubDate>
+<description>&lt;p&gt;{body}&lt;/p&gt;</description></item>"""
         for n, (guid, link, title) in enumerate(items)
     )
     document = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>{source}</title>
@@ -138,3 +143,43 @@ def test_article_copies_name_each_copy_s_publisher_and_the_original_s_own(engine
                   for r in conn.execute(select(copies.c.source, copies.c.entry))}
     assert [c["publisher"] for c in listed] == [stored["outlet"], stored["agg"]]
     assert stored["outlet"] is not None
+
+
+def test_ingest_results_add_up_field_by_field() -> None:
+    total = store.IngestResult(new=1, updated=2, unchanged=3, withdrawn=4, changed_ids=["a"])
+    total.add(store.IngestResult(new=10, updated=20, unchanged=30, withdrawn=40, changed_ids=["b", "c"]))
+    assert total == store.IngestResult(new=11, updated=22, unchanged=33, withdrawn=44, changed_ids=["a", "b", "c"])
+
+
+def test_copies_written_since_are_those_of_the_source_at_or_after_the_time(engine: Engine) -> None:
+    store.ingest(engine, "north", feed("north", [("n1", "https://north.example/1", "First of the north stories")]), T0)
+    later = T0 + timedelta(minutes=10)
+    store.ingest(engine, "north", feed("north", [("n2", "https://north.example/2", "Second of the north stories")]),
+                 later)
+    store.ingest(engine, "south", feed("south", [("s1", "https://south.example/1", "Only south story of them")]),
+                 later)
+    [second] = [a.id for a in store.iter_articles(engine, source="north") if a.title.startswith("Second")]
+    assert store.copies_written_since(engine, "north", later) == [(second, "new")]
+    assert len(store.copies_written_since(engine, "north", T0)) == 2
+    assert store.copies_written_since(engine, "north", later + timedelta(seconds=1)) == []
+
+
+def test_an_undated_article_keeps_its_place_when_a_copy_changes(engine: Engine) -> None:
+    """No publication date: the outputs sort it by when it was first seen, edits or not."""
+    def undated(body: str) -> list[NormalizedEntry]:
+        entry = feed("north", [("n1", "https://north.example/u", "An undated story in the north")], body=body)[0]
+        return [dataclasses.replace(entry, published=None, updated=None)]
+
+    store.ingest(engine, "north", undated(BODY), T0)
+    assert store.ingest(engine, "north", undated("Edited later, a new body."), T0 + timedelta(days=2)).updated == 1
+    with engine.connect() as conn:
+        sort_at, first_seen = conn.execute(select(articles.c.sort_at, articles.c.first_seen)).one()
+    assert aware(sort_at) == aware(first_seen) == T0
+
+
+def test_search_shows_fifty_at_a_time_unless_asked(engine: Engine) -> None:
+    items = [(f"g{n}", f"https://north.example/{n}", f"Story number {n} of many") for n in range(52)]
+    store.ingest(engine, "north", feed("north", items[:26]), T0)
+    store.ingest(engine, "north", feed("north", items[26:]), T0)
+    assert len(store.search_articles(engine)) == 50
+    assert len(store.search_articles(engine, limit=60)) == 52

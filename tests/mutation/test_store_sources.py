@@ -14,6 +14,7 @@ from sqlalchemy import Engine, insert, select, update
 
 from syndicate.config import Config, config_from_dict
 from syndicate.models import FetchResult, ParsedFeed
+from syndicate.store import audit
 from syndicate.store import sources as store
 from syndicate.store.codec import aware
 from syndicate.store.db import open_engine
@@ -150,3 +151,46 @@ def test_next_due_backs_off_from_the_second_failure_and_honours_retry_after(tmp_
     assert due(ok("s"), 0, pushed=True, pushed_until=NOW + timedelta(days=1)) == 6 * HOUR
     assert store.next_due(config, source, ok("s"), 0, NOW, 3 * 3600.0) - NOW == 3 * HOUR  # a slower hint
     assert store.next_due(config, source, ok("s"), 0, NOW, 60.0) - NOW == HOUR  # a faster one: ignored
+
+
+def test_sources_named_reads_the_rows_asked_for_in_chunks(tmp_path: Path, engine: Engine) -> None:
+    names = [f"s{n:04d}" for n in range(501)]  # more than one chunk of 500
+    store.sync_sources(engine, make_config(tmp_path, names))
+    found = store.sources_named(engine, ["s0000", "s0500", "unknown", "s0002"])
+    assert sorted(found) == ["s0000", "s0002", "s0500"] and found["s0500"].url == "https://s0500.example/feed"
+    assert len(store.sources_named(engine, names)) == 501
+    assert store.sources_named(engine, []) == {}
+
+
+def test_enabling_disabling_and_fetching_now_by_hand_are_audited(tmp_path: Path, engine: Engine) -> None:
+    config = make_config(tmp_path, ["one", "two"])
+    store.sync_sources(engine, config)
+    with engine.begin() as conn:
+        conn.execute(update(sources).values(consecutive_failures=4, next_due_at=NOW + HOUR))
+    assert store.set_enabled(engine, "one", False, actor="desk:ed", reason="too noisy")
+    assert row(engine, "one")["disabled_reason"] == "disabled by hand (desk:ed)"
+    assert store.set_enabled(engine, "two", False)  # the CLI without an actor: not audited
+    assert row(engine, "two")["disabled_reason"] == "disabled by hand"
+    assert not store.fetch_soon(engine, "one", actor="desk:ed", now=NOW)  # disabled: not made due
+    assert row(engine, "one")["next_due_at"] == NOW + HOUR
+    assert store.set_enabled(engine, "one", True, actor="desk:ann")
+    enabled = row(engine, "one")
+    assert (enabled["disabled_reason"], enabled["consecutive_failures"], enabled["next_due_at"]) == (None, 0, None)
+    assert store.fetch_soon(engine, "one", actor="desk:ann", now=NOW)
+    assert row(engine, "one")["next_due_at"] == NOW
+    assert not store.set_enabled(engine, "nobody", True, actor="desk:ann")  # no such source: nothing audited
+    trail = [(r["actor"], r["action"], r["subject"], r["reason"]) for r in audit.list_audit(engine)]
+    assert trail == [
+        ("desk:ann", "source-fetch-now", "one", None),
+        ("desk:ann", "source-enable", "one", None),
+        ("desk:ed", "source-disable", "one", "too noisy"),
+    ]
+
+
+def test_claiming_a_due_source_holds_it_for_the_fetch(tmp_path: Path, engine: Engine) -> None:
+    store.sync_sources(engine, make_config(tmp_path, ["one"]))
+    assert store.claim_due(engine, "one", NOW, 300)  # never fetched: due
+    assert row(engine, "one")["next_due_at"] == NOW + timedelta(seconds=300)
+    assert not store.claim_due(engine, "one", NOW + timedelta(seconds=299), 300)  # held by the first claim
+    assert store.claim_due(engine, "one", NOW + timedelta(seconds=300), 300)  # the hold is over: inclusive
+    assert row(engine, "one")["next_due_at"] == NOW + timedelta(seconds=600)
