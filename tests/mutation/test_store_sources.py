@@ -194,3 +194,29 @@ def test_claiming_a_due_source_holds_it_for_the_fetch(tmp_path: Path, engine: En
     assert not store.claim_due(engine, "one", NOW + timedelta(seconds=299), 300)  # held by the first claim
     assert store.claim_due(engine, "one", NOW + timedelta(seconds=300), 300)  # the hold is over: inclusive
     assert row(engine, "one")["next_due_at"] == NOW + timedelta(seconds=600)
+
+
+def test_a_stored_row_reads_back_field_by_field(tmp_path: Path, engine: Engine) -> None:
+    store.sync_sources(engine, make_config(tmp_path, ["one"]))
+    values = {
+        "url": "https://moved.example/one", "moved_from": "https://one.example/feed", "etag": '"e1"',
+        "last_modified": "Tue, 24 Nov 2026 10:00:00 GMT", "last_status": "not_modified", "http_status": 304,
+        "last_error": "earlier error", "last_fetch_at": NOW, "last_success_at": NOW - HOUR,
+        "next_due_at": NOW + HOUR, "consecutive_failures": 2, "disabled_reason": "why", "feed_title": "One",
+        "hub_url": "https://hub.example/", "poll_hint": 7200.0, "entries_seen": 12, "skip_hours": [1, 2],
+        "skip_days": ["Sunday"],
+    }
+    with engine.begin() as conn:
+        conn.execute(update(sources).where(sources.c.name == "one").values(**values))
+    expected = store.SourceRow(name="one", config_url="https://one.example/feed", **{
+        **values, "skip_hours": (1, 2), "skip_days": ("Sunday",)})
+    assert store.get_source(engine, "one") == expected
+    assert store.all_sources(engine) == {"one": expected}
+    state = expected.state
+    assert (state.name, state.url, state.etag, state.last_modified, state.consecutive_failures) == (
+        "one", "https://moved.example/one", '"e1"', "Tue, 24 Nov 2026 10:00:00 GMT", 2)
+    with engine.begin() as conn:  # empty hint columns read as no hours
+        conn.execute(update(sources).values(skip_hours=None, skip_days=None))
+    bare = store.get_source(engine, "one")
+    assert bare is not None and (bare.skip_hours, bare.skip_days) == ((), ())
+    assert store.get_source(engine, "nobody") is None
