@@ -220,3 +220,26 @@ def test_a_stored_row_reads_back_field_by_field(tmp_path: Path, engine: Engine) 
     bare = store.get_source(engine, "one")
     assert bare is not None and (bare.skip_hours, bare.skip_days) == ((), ())
     assert store.get_source(engine, "nobody") is None
+
+
+def test_a_gone_feed_is_disabled_saying_so(tmp_path: Path, engine: Engine) -> None:
+    config = make_config(tmp_path, ["one", "two"])
+    store.sync_sources(engine, config)
+    gone = FetchResult(source="one", status="gone", url="https://one.example/feed")  # no status code kept
+    assert record(engine, config, "one", gone)["disabled_reason"] == (
+        "gone: HTTP 410; re-enable with `syndicate sources enable one`")
+    gone_404 = FetchResult(source="two", status="gone", url="https://two.example/feed", http_status=404)
+    assert record(engine, config, "two", gone_404)["disabled_reason"].startswith("gone: HTTP 404;")
+
+
+def test_the_hub_and_topic_of_link_headers_are_read_against_the_feed_s_url(tmp_path: Path, engine: Engine) -> None:
+    config = make_config(tmp_path, ["one", "two"])
+    store.sync_sources(engine, config)
+    links = {"link": '</websub/hub>; rel="hub", </feed/self>; rel="self"'}
+    feed = ParsedFeed(format="atom10", title="One", self_url="https://one.example/doc-self")
+    done = record(engine, config, "one", ok("one", headers=links), feed=feed)
+    assert (done["hub_url"], done["self_url"]) == ("https://one.example/websub/hub", "https://one.example/feed/self")
+    moved = ok("two", headers=links, final_url="https://new.example/two")  # relative to where it moved
+    done = record(engine, config, "two", moved, feed=feed)
+    assert (done["hub_url"], done["self_url"]) == ("https://new.example/websub/hub", "https://new.example/feed/self")
+    assert (done["url"], done["moved_from"]) == ("https://new.example/two", "https://two.example/feed")
