@@ -82,6 +82,14 @@ def test_a_files_preview_has_the_target_s_template_format_and_the_source_s_terms
     assert plain.attribution.startswith("---\n“[Files story](https://original.example/a1)”")
 
 
+def test_a_relative_template_file_is_read_beside_the_configuration(engine: Engine, tmp_path: Path) -> None:
+    (tmp_path / "block.md.j2").write_text("From the file: {{ title }}.", encoding="utf-8")
+    config = make_config(tmp_path, [
+        {"name": "site", "type": "files", "path": str(tmp_path / "site"), "template_file": "block.md.j2"}])
+    store_article(engine, make_article("a1", title="Filed story"), first_seen=later(1))
+    assert preview_of(config, engine, "site", "a1").attribution == "From the file: Filed story."
+
+
 def test_a_microblog_preview_is_cut_to_the_target_s_limit(engine: Engine, tmp_path: Path) -> None:
     masto = {"type": "mastodon", "url": "http://127.0.0.1:9", "access_token": "t"}
     config = make_config(tmp_path, [
