@@ -94,3 +94,27 @@ def test_alembic_reads_the_url_with_its_percent_signs() -> None:
 def test_the_first_line_of_an_error() -> None:
     assert db._first_line(ValueError("  first\nsecond  ")) == "first"
     assert db._first_line(ValueError("   ")) == "ValueError"
+
+
+def test_a_database_at_an_older_revision_is_brought_to_head(tmp_path: Path) -> None:
+    from alembic import command
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = db.open_engine(url, upgrade=False)
+    command.upgrade(db.alembic_config(engine), "0008")  # as an earlier version left it
+    assert db.current_revision(engine) == "0008"
+    engine.dispose()
+    engine = db.open_engine(url)
+    assert db.current_revision(engine) == db.head_revision()
+    assert {"audit", "attribution_overrides"} <= set(db.table_names(engine))  # 0011's tables
+    engine.dispose()
+
+
+def test_a_migration_the_database_refuses_is_said_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "clash.db"
+    with sqlite3.connect(path) as raw:  # a table of ours already there, made by someone else
+        raw.execute("CREATE TABLE sources (x INTEGER)")
+    raw.close()
+    with pytest.raises(StoreError) as refused:
+        db.open_engine(f"sqlite:///{path}")
+    assert str(refused.value) == "database: table sources already exists"
