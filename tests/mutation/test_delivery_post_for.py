@@ -1,10 +1,12 @@
 """``crosspost.delivery.post_for``: the desk's preview of a crosspost is the post ``deliver`` sends
 (docs/mutation-report.md, issue #21): the HTML a real webhook receiver got, a files target's
 Markdown with its own attribution template and the source's terms, a microblog post cut to the
-target's limit (``max_characters`` set: no Mastodon server is asked)."""
+target's limit (``max_characters`` set: no Mastodon server is asked); and the ledger row while a
+post is in flight."""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,13 +18,15 @@ from sqlalchemy import Engine
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "crosspost"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "targets"))
 
-from crosspost_helpers import later, make_article, make_config, new_engine, store_article
+from crosspost_helpers import later, make_article, make_config, new_engine, row_for, store_article
+from target_servers.base import Reply
 from target_servers.webhook import WebhookReceiver
 
 from syndicate.crosspost import deliver, plan
 from syndicate.crosspost.delivery import build_target, post_for
 from syndicate.crosspost.ledger import delivery_id
 from syndicate.crosspost.render import weighted_length
+from syndicate.ownership import parse_owner
 from syndicate.store.articles import get_article
 
 LONG = "<p>" + " ".join(f"Sentence number {n} of a long article body goes on." for n in range(60)) + "</p>"
@@ -103,3 +107,26 @@ def test_a_microblog_preview_is_cut_to_the_target_s_limit(engine: Engine, tmp_pa
     assert weighted_length(roomy.body) > 120
     assert roomy.body.startswith("Microblog story\n\nA short summary of the article.\n\nBy Jane Writer")
     assert short.delivery_id == delivery_id("a1", "short")
+
+
+def test_while_a_post_is_in_flight_its_row_names_the_sender_and_the_content(engine: Engine, tmp_path: Path) -> None:
+    """The row as the target receives the request: ``sending``, the hash being sent, this pass's
+    owner (this process) — what a crash recovery reads to decide whose row it is."""
+    seen: list[dict[str, Any]] = []
+
+    def look(request: Any) -> bool:  # called in the receiver's thread as the request arrives
+        seen.append(row_for(engine, "a1", "hook"))
+        return False  # never answer in its place
+
+    with WebhookReceiver() as receiver:
+        config = make_config(tmp_path, [{"name": "hook", "type": "webhook", "url": receiver.hook}])
+        plan(engine, config, now=later(0))
+        article = store_article(engine, make_article("a1", title="In flight"), first_seen=later(1))
+        plan(engine, config, now=later(1))
+        receiver.answer_next(Reply(500, "unused"), when=look)
+        assert deliver(engine, config, now=later(2)).delivered == 1
+    [row] = seen
+    assert (row["state"], row["attempts"], row["sending_hash"]) == ("sending", 1, article.content_hash)
+    owner = parse_owner(row["sending_owner"])
+    assert owner is not None and owner.pid == os.getpid()
+    assert row_for(engine, "a1", "hook")["state"] == "delivered"
