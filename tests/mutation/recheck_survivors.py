@@ -15,6 +15,9 @@ it has one, is cleared before each mutant.
 ``--untested`` also runs the mutants no test of the selection reached when the run started ("no
 tests"): the mutants of a function the new tests are the first to call.
 
+``--names FILE``: run the mutants listed in FILE (one a line) whatever their result, e.g. every
+mutant of one function (``grep -o`` over its ``.py.meta``), none of them run by ``mutmut`` yet.
+
 Only the tests named after the mutated function run (``KEYWORDS``; all of them for a function
 not listed), so that a survivor costs seconds. Prints one line per survivor and the totals.
 """
@@ -79,7 +82,9 @@ def _in_process(name: str, test_files: list[str], select: list[str]) -> bool:
     return code != 0
 
 
-def main(prefix: str, test_files: list[str], *, untested: bool = False, in_process: bool = False) -> int:
+def main(
+    prefix: str, test_files: list[str], *, untested: bool = False, in_process: bool = False, listed: str | None = None
+) -> int:
     for name in test_files:  # the tests as they are now, beside the mutated code
         target = MUTANTS / name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -87,7 +92,8 @@ def main(prefix: str, test_files: list[str], *, untested: bool = False, in_proce
     shutil.copy2(ROOT / "tests" / "crosspost" / "crosspost_helpers.py", MUTANTS / "tests" / "crosspost")
     killed = 0
     codes = (SURVIVED, NO_TESTS) if untested else (SURVIVED,)
-    names = [name for name in survivors(codes) if name.startswith(prefix)]
+    chosen = Path(listed).read_text(encoding="utf-8").split() if listed else survivors(codes)
+    names = [name for name in chosen if name.startswith(prefix)]
     if in_process:
         os.chdir(MUTANTS)
         sys.path.insert(0, str(MUTANTS))
@@ -106,12 +112,17 @@ def main(prefix: str, test_files: list[str], *, untested: bool = False, in_proce
         verdict = "killed" if failed else "survives"
         killed += failed
         print(f"{verdict:8} {name}", flush=True)
-    print(f"{killed} of {len(names)} survivors killed by {' '.join(test_files)}")
+    print(f"{killed} of {len(names)} {'mutants' if listed else 'survivors'} killed by {' '.join(test_files)}")
     return 0
 
 
 if __name__ == "__main__":
     arguments = sys.argv[1:]
     untested, in_process = "--untested" in arguments, "--in-process" in arguments
+    listed = None
+    if "--names" in arguments:
+        at = arguments.index("--names")
+        listed = arguments[at + 1]
+        del arguments[at : at + 2]
     arguments = [a for a in arguments if a not in ("--untested", "--in-process")]
-    raise SystemExit(main(arguments[0], arguments[1:], untested=untested, in_process=in_process))
+    raise SystemExit(main(arguments[0], arguments[1:], untested=untested, in_process=in_process, listed=listed))

@@ -97,3 +97,16 @@ def test_recent_passes_and_failures_per_day(engine: Engine) -> None:
     ]
     per_day = activity.failures_per_day(engine, NOW)
     assert per_day[-1] == (NOW.date(), 5) and sum(n for _, n in per_day) == 5
+
+
+def test_a_cli_change_is_recorded_as_the_login_or_as_cli(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The login comes from the environment (LOGNAME first, as ``getpass`` reads it); a process with
+    no login name at all (a container's uid without a passwd entry) is recorded as ``cli``."""
+    monkeypatch.setenv("LOGNAME", "ed")
+    assert audit.cli_actor() == "cli:ed"
+
+    def no_login() -> str:
+        raise OSError("No username set in the environment")
+
+    monkeypatch.setattr(audit.getpass, "getuser", no_login)  # the OS's answer, not the code under test
+    assert audit.cli_actor() == "cli"
