@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError
 
 from syndicate import jsontext
 from syndicate.errors import StoreError
@@ -116,7 +116,7 @@ def upgrade_schema(engine: Engine) -> None:
                     # one migrator at a time across processes and hosts
                     connection.exec_driver_sql("SELECT pg_advisory_xact_lock(727274)")
                 command.upgrade(cfg, "head")
-        except OperationalError as exc:
+        except DatabaseError as exc:  # OperationalError, or a file that is not a database at all
             raise StoreError(f"database: {_first_line(exc)}") from None
 
 

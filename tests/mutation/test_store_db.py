@@ -118,3 +118,14 @@ def test_a_migration_the_database_refuses_is_said_in_one_line(tmp_path: Path) ->
     with pytest.raises(StoreError) as refused:
         db.open_engine(f"sqlite:///{path}")
     assert str(refused.value) == "database: table sources already exists"
+
+
+def test_a_file_that_is_not_a_database_is_said_in_one_line(tmp_path: Path) -> None:
+    """Mutation: catching only OperationalError in ``upgrade_schema`` lets sqlite3's DatabaseError through
+    (the CLI then printed "internal error: DatabaseError: (sqlite3.DatabaseError) …" over two lines)."""
+    path = tmp_path / "notes.db"
+    path.write_text("these are someone's notes, not a database\n" * 40)
+    with pytest.raises(StoreError) as refused:
+        db.open_engine(f"sqlite:///{path}")
+    assert str(refused.value) == "database: file is not a database"
+    assert path.read_text().startswith("these are someone's notes")  # left as it was
