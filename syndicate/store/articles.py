@@ -222,7 +222,17 @@ def _ingest_batch(
     keys = [_entry_keys(e) for e in entries]
     buffer = _Buffer()
     known: _Prefetched | None = None
+    handled: set[str] = set()  # GUIDs met earlier in this batch
     for index, entry in enumerate(entries):
+        if entry.guid is not None:
+            if entry.guid in handled:
+                # the feed lists this entry again: its first listing was just stored by this very try, not
+                # by an earlier one (so never "redone"): counted as a repeat, unchanged or updated
+                buffer.flush(conn)
+                _ingest_one(conn, source, entry, now, result)
+                known = None
+                continue
+            handled.add(entry.guid)
         if known is None:
             known = _prefetch(conn, source, entries[index:], keys[index:])
         match, fuzzy = keys[index]

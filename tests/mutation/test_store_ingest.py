@@ -107,6 +107,17 @@ def test_a_redone_ingest_counts_as_the_first_try_even_with_an_entry_listed_twice
     assert (later.new, later.unchanged, later.changed_ids) == (0, 1, [])  # a new fetch: unchanged
 
 
+def test_an_entry_listed_twice_is_one_new_article_and_one_repeat(engine: Engine) -> None:
+    """A pass (the pipeline always passes ``redo_after``) over a feed listing one entry twice reports one new
+    article, once in ``changed_ids``; the second listing is a repeat, not an earlier try's work. Red before
+    the fix: 2 new and the article's id twice."""
+    entry = feed("north", [("n1", "https://north.example/twice", "An entry the feed lists twice over")])[0]
+    started = T0 - timedelta(seconds=5)
+    first = store.ingest(engine, "north", [entry, entry], T0, redo_after=started)
+    [article] = list(store.iter_articles(engine))
+    assert (first.new, first.updated, first.unchanged, first.changed_ids) == (1, 0, 1, [article.id])
+
+
 def test_search_matches_title_or_url_literally_newest_first(engine: Engine) -> None:
     items = [
         ("a", "https://north.example/a", "Plain story about 100% rain_fall"),  # 00:00
