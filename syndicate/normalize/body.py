@@ -625,7 +625,7 @@ def _serialize(root: lxml.html.HtmlElement) -> str:
         whole = lxml.html.tostring(root, encoding="unicode", with_tail=False)
         if whole.startswith("<div>") and whole.endswith("</div>"):
             return whole[5:-6]
-    parts = [root.text or ""]
+    parts = [escape(root.text or "", quote=False)]  # text as lxml writes it ("&lt;b&gt;" stays text)
     for child in root:
         parts.append(lxml.html.tostring(child, encoding="unicode", with_tail=True))
     return "".join(parts)

@@ -185,3 +185,11 @@ def test_a_clause_cut_after_inline_elements_keeps_them_and_their_text() -> None:
     assert clean_body("<p>Dock workers rejected <i>the</i> offer on <b>Thursday</b>, the union <em>said</em> today."
                       " — AFP</p>").html == (
         "<p>Dock workers rejected <i>the</i> offer on <b>Thursday</b>, the union <em>said</em> today.</p>")
+
+
+def test_drop_selectors_keep_the_text_between_and_after_blocks() -> None:
+    """drop_selectors re-serialize the body: text before, between and after the blocks stays.
+    Kills the top-level elements serialized without their tails."""
+    rules = SimpleNamespace(drop_selectors=["p.promo"])
+    assert clean_body('Lead text<p>a</p>tail text<p class="promo">Buy</p><p>b</p>end', rules=rules).html == (
+        "<p>Lead text</p><p>a</p><p>tail text</p><p>b</p><p>end</p>")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from syndicate.attribution.notices import (
     Block,
     Findings,
+    Table,
     Verdict,
     clean_publisher,
     edge_cut,
@@ -17,6 +18,7 @@ from syndicate.attribution.notices import (
     findings,
     scan_block,
 )
+from syndicate.attribution.recognizers import rows_from_config
 from syndicate.models import Notice
 
 ARTICLE = "Dock workers rejected the latest offer on Thursday, the union said."
@@ -154,3 +156,16 @@ def test_clean_publisher() -> None:
     assert clean_publisher("The Guardian") == "The Guardian"
     assert clean_publisher(" “Example News”. ") == "Example News"
     assert clean_publisher("") is None and clean_publisher(" - ") is None
+
+
+def test_a_table_of_clause_rows_only_reads_each_sentence() -> None:
+    """Clause rows that may sit anywhere read the paragraph's sentences even when no sentence row is
+    a candidate. Kills the "clause" scope misspelled where find_hits decides to split sentences."""
+    table = Table.of(rows_from_config([{"id": "wiremirror.credit", "kind": "attribution", "scope": "clause",
+                                        "pattern": r"— Wire Mirror$", "example": "Ships left. — Wire Mirror"}]))
+    hits = find_hits("Dock workers rejected the offer. — Wire Mirror", lead=False, table=table)
+    assert [(h.start, h.end, h.text) for h in hits] == [(33, 46, "— Wire Mirror")]
+    edge = Table.of(rows_from_config([{"id": "wiremirror.credit", "kind": "attribution", "scope": "clause",
+                                       "where": "edge", "pattern": r"— Wire Mirror$",
+                                       "example": "Ships left. — Wire Mirror"}]))
+    assert len(find_hits("Dock workers rejected the offer. — Wire Mirror", lead=False, tail=True, table=edge)) == 1
