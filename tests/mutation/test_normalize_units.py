@@ -33,7 +33,7 @@ def test_a_minimal_copy_when_normalizing_fails(caplog: pytest.LogCaptureFixture)
     """An entry the normal path cannot read (a title that is not text) still gives a safe copy.
     Kills each field of the minimal copy dropped or changed."""
     entry = make_entry(title=123, content_html="<p>Hello <b>there</b> reader.</p>", raw_hash="abc", language="fr",
-                       tags=("x",), authors=(Person("Ann Lee and Bo Kim"),))
+                       tags=("x",), authors=(Person("Ann Lee and Bo Kim"),), guid=456)
     with caplog.at_level(logging.ERROR, logger="syndicate.normalize.entry"):
         n = normalize_entry(entry, make_feed(), make_source())
     assert "normalize failed for an entry of source harbor" in caplog.text
@@ -41,7 +41,7 @@ def test_a_minimal_copy_when_normalizing_fails(caplog: pytest.LogCaptureFixture)
                                             "https://harbortimes.example/news/strike")
     assert (n.summary, n.content_html, n.tags, n.language, n.raw_hash) == (
         "Hello there reader.", "<p>Hello <b>there</b> reader.</p>", (), None, "abc")
-    assert n.authors == ("Ann Lee", "Bo Kim")
+    assert n.authors == ("Ann Lee", "Bo Kim") and n.guid is None
     assert (n.attribution, n.rights, n.is_original, n.rights_configured) == (Attribution(), Rights(), False, False)
     assert n.content_hash == content_hash("(untitled)", n.url, n.content_html, n.authors, Rights(), Attribution())
     relative = normalize_entry(make_entry(title=123, link="/news/strike"), make_feed(), make_source())
@@ -143,6 +143,11 @@ def test_an_empty_body_and_a_bad_drop_pattern(caplog: pytest.LogCaptureFixture) 
         body = clean_body("<p>Story text.</p>", rules=SimpleNamespace(drop_patterns=["(unclosed", "^Story"]))
     assert "ignoring bad drop pattern '(unclosed'" in caplog.text
     assert body.html == ""
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="syndicate.normalize.body"):
+        kept = clean_body("<p>Story text.</p>", rules=SimpleNamespace(drop_selectors=["::nonsense(("]))
+    assert "ignoring bad drop selector '::nonsense(('" in caplog.text
+    assert kept.html == "<p>Story text.</p>"
 
 
 STORY = [

@@ -34,3 +34,17 @@ def test_the_table_pre_check_keeps_every_row_that_matches_and_only_those_that_ma
     for text in ("Support us: READER DUES", "x patreon.com y", "word", "BİTTE"):
         matching = [i for i, row in enumerate(ROWS) if row.regex.search(text)]
         assert set(matching) <= set(check.possible_rows(text)), text
+
+
+def test_the_literals_of_a_pattern_never_seen_before() -> None:
+    """A compiled pattern the shipped analysis does not hold is read on the spot (each call here a new one:
+    the readings are cached per pattern). Kills the shipped analysis looked up for None."""
+    import re
+    import uuid
+
+    from syndicate.attribution.prefilter import required_literals
+
+    token = uuid.uuid4().hex
+    assert required_literals(re.compile(f"reader dues {token}", re.I)) == frozenset({f"reader dues {token}"})
+    assert required_literals(re.compile(rf"(?:patreon|paypal)\.com/{token}")) == frozenset(
+        {f"patreon.com/{token}", f"paypal.com/{token}"})

@@ -87,3 +87,43 @@ def test_the_built_in_rows_are_read_from_the_phrases_files(tmp_path) -> None:
     assert [(r.name, r.kind, r.scope, r.lang) for r in rows] == [
         ("xx.a.row", "notice", "block", "xx"), ("xx.b.row", "appeal", "sentence", "xx")]
     assert row_from_mapping({**ROW, "lang": "de"}, "en").name == "de.wiremirror.dues"
+
+
+def test_a_row_s_placeholders_are_its_language_s() -> None:
+    """A French row joins names with "et". Kills the row's language dropped when its pattern is expanded."""
+    (row,) = rows_from_config([{"id": "par", "kind": "attribution", "scope": "whole", "lang": "fr",
+                                "pattern": "^Par {AUTHOR}$", "example": "Par Jean Dupont et Marie Curie"}])
+    found = row.regex.search("Par Jean Dupont et Marie Curie")
+    assert found is not None and found.group("author") == "Jean Dupont et Marie Curie"
+    english = Recognizer("en.par", "attribution", "^Par {AUTHOR}$", "", lang="en")
+    assert english.regex.search("Par Jean Dupont et Marie Curie") is None
+
+
+def test_the_news_agency_rows_are_valid_and_read_their_examples_at_the_tail() -> None:
+    """The wire-credit rows built from the agencies' list are rows like any other (fields known, each
+    example recognised as a credit at the end of a body). Kills a field of them misspelled and the
+    bracketed lead-ins lost."""
+    from syndicate.attribution import agencies
+    from syndicate.attribution.notices import Block, Table, scan_block
+
+    rows = [row_from_mapping(entry, "en", check_example=True) for entry in agencies.rows()]
+    assert {(row.scope, row.where, row.kind) for row in rows} == {("clause", "tail", "attribution")}
+    table = Table.of(rows)
+    for row in rows:
+        verdict = scan_block(Block(row.example, (), index=5, tail=True), table)
+        assert [h.recognizer.name for h in verdict.hits] == [row.name], row.example
+        assert verdict.hits[0].group("publisher"), row.example
+
+
+def test_where_a_row_applies() -> None:
+    """Kills ``where == "tail" and tail`` made ``or`` (every row would apply at the tail)."""
+    from syndicate.attribution.notices import applies
+
+    def row(where: str) -> Recognizer:
+        return Recognizer("en.x", "appeal", "x", "x", where=where)
+
+    table = {where: [applies(row(where), lead=lead, tail=tail) for lead, tail in
+                     ((False, False), (True, False), (False, True), (True, True))]
+             for where in ("any", "lead", "tail", "edge")}
+    assert table == {"any": [True, True, True, True], "lead": [False, True, False, True],
+                     "tail": [False, False, True, True], "edge": [False, True, True, True]}
