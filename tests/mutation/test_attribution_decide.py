@@ -138,11 +138,13 @@ def test_the_own_outlet_in_order_of_preference() -> None:
 
 
 def test_outlet_words_and_sites() -> None:
-    """Kills ``labels[0] == "www"`` made ``!=`` and ``labels[-2:]`` made ``labels[-3:]``."""
+    """Kills ``labels[0] == "www"`` made ``!=`` or misspelled, ``labels[-2:]`` made ``labels[-3:]``, and the
+    country-suffix test's ``and`` made ``or``."""
     assert outlet_words("globalresearch.ca") == ["globalresearch"]
     assert outlet_words("www.globalresearch.ca") == ["globalresearch"]
     assert outlet_words("The South Front") == ["south", "front"]
     assert outlet_words("localhost") == ["localhost"]
+    assert outlet_words("www.southfront") == ["southfront"]  # two labels, the first "www": the other one
     assert outlet_words(None) == []
     assert same_outlet("South Front", "southfront.org")
     assert same_outlet("Example News", "Example News – Politics")
@@ -150,5 +152,6 @@ def test_outlet_words_and_sites() -> None:
     assert site_of("blog.example.com") == "example.com"
     assert site_of("news.bbc.co.uk") == "bbc.co.uk"
     assert site_of("Example.COM.") == "example.com"
+    assert site_of("news.com.com") == "com.com"  # a second-level label before a three-letter one: no country suffix
     assert site_of(None) is None
     assert site_label("go.theregister.com") == "theregister"

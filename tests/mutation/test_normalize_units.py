@@ -90,6 +90,7 @@ def test_urls() -> None:
     characters, the fragment's parameters split on the wrong separator, "http" misspelled."""
     assert match_form("http://www.Example.com:8080/aX/") == "https://example.com:8080/aX"
     assert match_form("https://example.com:443/a/#top") == "https://example.com/a"
+    assert match_form("https://Example.com/") == match_form("https://example.com") == "https://example.com"
     assert match_form("http://example.com/a?b=2&a=1&utm_source=x") == "https://example.com/a?a=1&b=2"
     assert strip_tracking("https://e.com/a#utm_source=a&page=2") == "https://e.com/a#utm_source=a&page=2"
     assert strip_tracking("https://e.com/a#utm_source=a&utm_medium=b") == "https://e.com/a"
@@ -198,3 +199,10 @@ def test_drop_selectors_keep_the_text_between_and_after_blocks() -> None:
     rules = SimpleNamespace(drop_selectors=["p.promo"])
     assert clean_body('Lead text<p>a</p>tail text<p class="promo">Buy</p><p>b</p>end', rules=rules).html == (
         "<p>Lead text</p><p>a</p><p>tail text</p><p>b</p><p>end</p>")
+
+
+def test_a_lead_cut_before_an_inline_element_adds_no_text_after_it() -> None:
+    """Kills the last child's missing tail read as "XXXX" when the cut text is tidied."""
+    assert clean_body("<p>By Jane Doe. Dock workers rejected the offer on <b>Thursday</b></p>"
+                      "<p>Second paragraph of the story.</p>").html == (
+        "<p>Dock workers rejected the offer on <b>Thursday</b></p><p>Second paragraph of the story.</p>")

@@ -169,3 +169,22 @@ def test_a_table_of_clause_rows_only_reads_each_sentence() -> None:
                                        "where": "edge", "pattern": r"— Wire Mirror$",
                                        "example": "Ships left. — Wire Mirror"}]))
     assert len(find_hits("Dock workers rejected the offer. — Wire Mirror", lead=False, tail=True, table=edge)) == 1
+
+
+def test_a_clause_glued_to_a_hyphen_is_not_cut() -> None:
+    """A credit right after a word's hyphen ("offer- — AFP") is no clause of its own; after a full stop
+    it is. Kills the hyphen misspelled in edge_cut's test."""
+    glued = _tail("Dock workers rejected the offer- — AFP")
+    assert edge_cut(glued, scan_block(glued), "tail") is None
+    stopped = _tail("Dock workers rejected the offer. — AFP")
+    assert edge_cut(stopped, scan_block(stopped), "tail") == (33, 38)
+
+
+def test_a_row_anchored_at_the_start_is_skipped_when_the_paragraph_does_not_start_so() -> None:
+    """The pre-check of a place reads a row anchored with ``^`` (tried from the paragraph's start) by the
+    text it must start with, not only by text it must contain. Kills the anchored prefixes read from None."""
+    (row,) = rows_from_config([{"id": "wiremirror.by", "kind": "attribution", "scope": "whole", "where": "lead",
+                                "pattern": r"^By Wire Mirror\b", "example": "By Wire Mirror"}])
+    table = Table.of([row])
+    assert table.candidates("By Wire Mirror", lead=True, tail=False) == [row]
+    assert table.candidates("Stand by Wire Mirror", lead=True, tail=False) == []
