@@ -16,7 +16,7 @@ from syndicate.normalize.body import clean_body
 from syndicate.normalize.entry import copy_url_of
 from syndicate.normalize.hashing import content_hash
 from syndicate.normalize.sanitize import sanitize
-from syndicate.normalize.text import first_words, truncate
+from syndicate.normalize.text import edge_sentence, first_words, may_start_tail_sentence, truncate
 from syndicate.normalize.urls import host_of, is_absolute_http, match_form, strip_tracking
 from tests.attribution.conftest import make_entry, make_feed, make_source
 
@@ -206,3 +206,33 @@ def test_a_lead_cut_before_an_inline_element_adds_no_text_after_it() -> None:
     assert clean_body("<p>By Jane Doe. Dock workers rejected the offer on <b>Thursday</b></p>"
                       "<p>Second paragraph of the story.</p>").html == (
         "<p>Dock workers rejected the offer on <b>Thursday</b></p><p>Second paragraph of the story.</p>")
+
+
+def test_the_last_sentence_of_a_paragraph() -> None:
+    """A last sentence just shorter than the reach is found whole (the search starts 10 characters
+    before the reach); a paragraph opening with an ellipsis ends its first "sentence" there.
+    Kills the search's start moved 20 characters later and a sentence end at offset 1 ignored."""
+    last = "A" + "b" * 193 + "."
+    assert edge_sentence(f"First sentence here. {last}", "tail") == (21, 216)
+    assert edge_sentence("A" + "b" * 210 + ".", "tail") is None
+    assert edge_sentence("… And then it ended.", "tail") == (2, 20)
+    assert edge_sentence("First one. Second one.", "lead") == (0, 10)
+
+
+def test_where_a_tail_sentence_may_start() -> None:
+    """Kills the default reach made 201 (one character more than edge_sentence's)."""
+    text = "x" * 10 + ". " + "A" + "b" * 199
+    assert may_start_tail_sentence(text, 12)  # 200 characters from there: within reach
+    assert not may_start_tail_sentence(text + "b", 12)  # 201: beyond it
+    assert not may_start_tail_sentence(text, 13)  # not after a space
+
+
+def test_a_paragraph_in_the_middle_is_not_read_line_by_line() -> None:
+    """Only a lead or tail paragraph with line breaks is read line by line (precision first): two
+    credit lines in the middle of a body stay, at its start they go.
+    Kills the position test joined to the line-break test by ``or``."""
+    lines = "<p>Articles by: South Front\nArticles by: South Front</p>"
+    middle = "".join(f"<p>{p}</p>" for p in STORY[:3]) + lines + "".join(f"<p>{p}</p>" for p in STORY[3:])
+    assert "Articles by" in clean_body(middle).html
+    assert clean_body(lines + "<p>Body text of the story goes here.</p>").html == (
+        "<p>Body text of the story goes here.</p>")

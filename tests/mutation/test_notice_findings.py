@@ -188,3 +188,31 @@ def test_a_row_anchored_at_the_start_is_skipped_when_the_paragraph_does_not_star
     table = Table.of([row])
     assert table.candidates("By Wire Mirror", lead=True, tail=False) == [row]
     assert table.candidates("Stand by Wire Mirror", lead=True, tail=False) == []
+
+
+def test_a_notice_split_over_the_last_paragraphs_is_read_as_a_tail_paragraph() -> None:
+    """The joined paragraphs are the body's tail: a tail-only row reads them.
+    Kills the joined block built with ``tail=False``."""
+    from syndicate.attribution.lines import tail_run
+
+    (row,) = rows_from_config([{"id": "wiremirror.dues", "kind": "appeal", "where": "tail",
+                                "pattern": r"^Wire Mirror runs on reader dues\b",
+                                "example": "Wire Mirror runs on reader dues."}])
+    table = Table.of([row])
+
+    def scan(block: Block) -> Verdict:
+        return scan_block(block, table)
+
+    blocks = [Block(ARTICLE, (), 0), Block("Wire Mirror runs", (), 1, tail=True),
+              Block("on reader dues.", (), 2, tail=True)]
+    joined = tail_run([(b, scan(b), True) for b in blocks], scan)
+    assert joined is not None
+    count, block, verdict = joined
+    assert (count, block.text, block.tail, verdict.remove) == (2, "Wire Mirror runs on reader dues.", True, True)
+
+
+def test_a_hit_over_a_markdown_reference_link_keeps_the_text_as_written() -> None:
+    """Kills the hit rebuilt without its start (``[text][ref]`` is read as its text, the hit shown as written)."""
+    text = "This article was originally published on [Example News][1]."
+    (hit,) = find_hits(text, lead=False, tail=True)
+    assert (hit.start, hit.end, hit.text, hit.group("publisher")) == (0, 59, text, "Example News")
