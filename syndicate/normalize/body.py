@@ -139,9 +139,14 @@ def clean_text(
     if _SEPARATOR.match(text):
         return clean_body(raw, base, rules, verdicts, language).text
     block = Block(text, (), 0, tail=True)
-    verdict = _scan(block, verdicts, table_with(getattr(rules, "recognizers", None) or ()))
+    table = table_with(getattr(rules, "recognizers", None) or ())
+    verdict = _scan(block, verdicts, table)
     if verdict.remove:
         return ""
+    if "\n" in inner or "\r" in inner:  # the HTML parse reads a CR as a line break, as the long way does
+        lines = strip_controls(inner).replace("\r\n", "\n").replace("\r", "\n")
+        if read_lines(lines, block, lambda line: _scan(line, verdicts, table), []).remove:
+            return ""  # a notice written over several lines (as _clean_pass reads it)
     if verdict.hits and (edge_cut(block, verdict, "lead") or edge_cut(block, verdict, "tail")):
         return clean_body(raw, base, rules, verdicts, language).text  # a notice sentence opens or ends it
     return text
@@ -620,7 +625,7 @@ def _serialize(root: lxml.html.HtmlElement) -> str:
         whole = lxml.html.tostring(root, encoding="unicode", with_tail=False)
         if whole.startswith("<div>") and whole.endswith("</div>"):
             return whole[5:-6]
-    parts = [root.text or ""]
+    parts = [escape(root.text or "", quote=False)]  # text as lxml writes it ("&lt;b&gt;" stays text)
     for child in root:
         parts.append(lxml.html.tostring(child, encoding="unicode", with_tail=True))
     return "".join(parts)

@@ -54,6 +54,15 @@ def test_drop_rules() -> None:
     assert body.html == "<p>Story.</p><p>Unrelated: stays</p>"
 
 
+def test_drop_rules_keep_escaped_text_as_text() -> None:
+    """Text before the first block that spells out markup (``&lt;b&gt;``) stays text when drop_selectors
+    re-serialize the body (it came back as a real ``<b>`` element; found by issue #21's mutation run)."""
+    rules = SourceRules(drop_selectors=[".promo"])
+    raw = 'Use &lt;b&gt;x&lt;/b&gt; for bold, AT&amp;T said.<p>Para one.</p><p class="promo">Buy</p>'
+    assert clean_body(raw, BASE, rules).html == (
+        "<p>Use &lt;b&gt;x&lt;/b&gt; for bold, AT&amp;T said.</p><p>Para one.</p>")
+
+
 def test_bad_rules_are_ignored_not_fatal() -> None:
     class Rules:
         drop_selectors = ("::nonsense((",)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from syndicate.config import SourceRules
@@ -35,6 +35,8 @@ texts = st.one_of(
 
 @settings(max_examples=1500, deadline=None)
 @given(raw=texts)
+@example(raw="Articles by: South Front \r\n Articles by: South Front")  # a notice over two lines (found by this test)
+@example(raw="Articles by: South Front \r Articles by: South Front")
 def test_plain_and_marked_up_text_read_the_same_both_ways(raw: str) -> None:
     assert clean_text(raw, "https://outlet.example/") == clean_body(raw, "https://outlet.example/").text
 
@@ -48,6 +50,10 @@ def test_typical_summaries(raw: str) -> None:
 def test_a_notice_summary_reads_as_nothing_and_an_ordinary_one_as_itself() -> None:
     assert clean_text("Articles by: South Front") == ""
     assert clean_text("  Two plain\n sentences.  ") == "Two plain sentences."
+    # a notice written over two lines is one notice block (read line by line), whatever the line break
+    for newline in ("\n", "\r\n", "\r"):
+        assert clean_text(f"Articles by: South Front{newline}Articles by: South Front") == ""
+    assert clean_text("Articles by: South Front\nA plain sentence of the article.") != ""
 
 
 @pytest.mark.parametrize(
