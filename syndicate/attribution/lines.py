@@ -14,7 +14,7 @@ import dataclasses
 import re
 from collections.abc import Callable
 
-from syndicate.attribution.notices import Block, Verdict
+from syndicate.attribution.notices import Block, Verdict, covers_all
 from syndicate.normalize.text import collapse
 
 MAX_LINES = 8  # a notice block is a few lines; a longer paragraph with line breaks is a poem or code
@@ -80,6 +80,7 @@ def tail_run(
         verdict = scan(joined)
         if not verdict.hits:
             return None  # no notice in the longest run: none in a shorter one
-        if verdict.remove and not any(h.recognizer.scope in ("block", "rest") for h in verdict.hits):
+        if (verdict.remove and covers_all(joined.text, verdict)
+                and not any(h.recognizer.scope in ("block", "rest") for h in verdict.hits)):
             return k, joined, verdict
     return None

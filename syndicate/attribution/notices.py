@@ -327,7 +327,33 @@ def scan_block(block: Block, table: Table | None = None, native: Native | None =
     if not hits:
         return Verdict(False, ())
     remainder = _outside(text, [(h.start, h.end) for h in hits])
-    return Verdict(_alnum(remainder) <= TRIVIAL_REMAINDER, tuple(hits))
+    remove = _alnum(remainder) <= TRIVIAL_REMAINDER or (block.tail and _origin_with_follow_up(block, hits))
+    return Verdict(remove, tuple(hits))
+
+
+def covers_all(text: str, verdict: Verdict) -> bool:
+    """Do the verdict's hits cover all of ``text`` (what is left is trivial)?"""
+    return _alnum(_outside(text, [(h.start, h.end) for h in verdict.hits])) <= TRIVIAL_REMAINDER
+
+
+FOLLOW_UP_ALNUM = 160  # letters and digits an origin notice's own follow-up may have at the end of a body
+
+
+def _origin_with_follow_up(block: Block, hits: Sequence[Hit]) -> bool:
+    """A tail paragraph that opens with an origin notice and ends with one or two short sentences of
+    the same note ("… first published on X. Thanks to the edits of Y ♥", "… on the X blog. Please see
+    the X web site for more information.", "… publié sur X, un site web qui … ! Consultez-le …"): the
+    note is one unit. Only at the end of a body, and only when the notice comes first: a paragraph
+    that ends with one (the article's last sentence, then a credit) is cut by edge_cut instead."""
+    first = min(hits, key=lambda h: h.start)
+    rec = first.recognizer
+    if rec.kind != "attribution" or "origin" not in rec.row_id or _alnum(block.text[: first.start]) > 0:
+        return False
+    span = edge_cut(block, Verdict(False, tuple(hits)), "lead")
+    if span is None or span[1] >= len(block.text):
+        return False
+    rest = block.text[span[1] :]
+    return _alnum(rest) <= FOLLOW_UP_ALNUM and len(sentence_spans(rest)) <= 2
 
 
 _OPENS_CLAUSE = re.compile(r"[\W_]*[A-Z0-9À-Þ\u4e00-\u9fff—–(\[]")  # a glued sentence or credit starts so

@@ -133,6 +133,10 @@ class Language:
     months: tuple[str, ...] = ()
     house_accounts: tuple[str, ...] = ()
     stopwords: tuple[str, ...] = ()
+    # how the language names a place an article appeared in ({PLACE}): "le", "mon"…; "blog", "site web"…; "de"…
+    place_determiners: tuple[str, ...] = ()
+    place_words: tuple[str, ...] = ()
+    place_of: tuple[str, ...] = ()
 
     @property
     def placeholders(self) -> dict[str, str]:
@@ -142,7 +146,32 @@ class Language:
         date = (rf"(?P<date>{_NUMERIC_DATE}|(?:(?:{months})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
                 rf"|(?:\d{{1,2}}(?:er|º|\.)?\s+(?:de\s+)?(?:{months})\.?\s+(?:de\s+)?\d{{4}}))")
         return {**_BASE_PLACEHOLDERS, "AUTHOR": rf"(?P<author>{people})", "SECOND_AUTHOR": rf"(?P<author2>{people})",
-                "DATE": date}
+                "DATE": date, "MONTH": rf"(?:{months})", "PLACE": self._place()}
+
+    def _place(self) -> str:
+        """``{PLACE}``: where a piece appeared, as sites write it. A name or a URL ({PUB}), after an optional
+        determiner and a place word ("le blog de X", "no jornal X", "the X blog" is {PUB} itself); or, when
+        the place is only described ("sur mon site web de blog personnel", "sur le compte Medium de
+        l'auteur : URL"), the place word alone: nothing is captured, and the notice's link names the
+        original (its host), as for any origin notice without a name."""
+        def alternation(words: tuple[str, ...]) -> str:
+            return "|".join(sorted((_spaced(w) for w in words), key=lambda w: (-len(w), w)))
+
+        pub = _BASE_PLACEHOLDERS["PUB"]
+        if not self.place_words:
+            return pub
+        # as written after a preposition, so case-sensitive: "in the Journal of Open Law" keeps its name whole
+        det = rf"(?:(?-i:{alternation(self.place_determiners)})\b\s*)?" if self.place_determiners else ""
+        words = rf"(?-i:{alternation(self.place_words)})"
+        of = rf"\s+(?:{alternation(self.place_of)})\b\s*{det}" if self.place_of else r"\s+"
+        head = rf"(?:{words})(?:\s+|(?:\s+[\w'’.-]+){{0,3}}?{of})(?=[“\"«]?(?-i:[{_UPPER}0-9])|https?://|(?:[a-z0-9-]+\.)+[a-z]{{2,}}\b)"
+        # the place word alone before a name of its own: "auf meinem Blog." is no outlet called "Blog"
+        return rf"{det}(?:(?:{head})?(?!(?:{words})\b){pub}|(?:{words})\b)"
+
+
+def _spaced(word: str) -> str:
+    """A phrase of the tables as a regex: its spaces match any run of spaces, an apostrophe either kind."""
+    return re.sub(r"['’]", "[’']", r"\s+".join(re.escape(part) for part in word.split()))
 
 
 _EN_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -260,6 +289,9 @@ def languages() -> dict[str, Language]:
             months=tuple(data.get("months", ())),
             house_accounts=tuple(data.get("house_accounts", ())),
             stopwords=tuple(data.get("stopwords", ())),
+            place_determiners=tuple(data.get("place_determiners", ())),
+            place_words=tuple(data.get("place_words", ())),
+            place_of=tuple(data.get("place_of", ())),
         )
     return found
 

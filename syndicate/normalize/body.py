@@ -199,8 +199,10 @@ def _clean_pass(
         return html
     _wrap_inline_runs(root)
     index = 0
-    # a caption credits an image, never the article
+    # a caption credits an image, never the article (nor does a paragraph inside one: Markdown's <p> in a <figcaption>)
     leaves = [element for element in _leaf_blocks(root) if element.tag not in CAPTION_TAGS]
+    if "caption" in html:
+        leaves = [element for element in leaves if not any(a.tag in CAPTION_TAGS for a in element.iterancestors())]
     kept: list[tuple[lxml.html.HtmlElement, Block, Verdict]] = []
     order: list[tuple[lxml.html.HtmlElement | None, Block, Verdict]] = []  # every paragraph, None once removed
     for position, element in enumerate(leaves):
