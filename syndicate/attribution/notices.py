@@ -526,6 +526,8 @@ def findings(blocks: Sequence[tuple[Block, Verdict]]) -> Findings:
                 continue
             republished = republished or rec.republished
             publisher = clean_publisher(hit.group("publisher"))
+            if publisher and rec.lang == "zh":
+                publisher = _titled_link_publisher(publisher, block.links)
             if publisher:
                 if fold(publisher) not in map(fold, publishers):  # two rows reading one credit: one outlet
                     publishers.append(publisher)
@@ -597,6 +599,25 @@ def findings(blocks: Sequence[tuple[Block, Verdict]]) -> Findings:
             notices=_widest(unique_notices(notices)),
         ),
     )
+
+
+_TITLE_SITE = re.compile(r"\s(?:-|–|—|\|)\s+([^-–—|]{1,16})$")  # "TITLE - 掘金", "TITLE | SITE"
+
+
+def _titled_link_publisher(publisher: str, links: Sequence[tuple[str, str]]) -> str:
+    """A Chinese name is read up to a space, so a link whose text is the original's *title*
+    ("文章转载自[Nginx启用Let’s Encrypt SSL证书](URL)", "本文首发于 [TITLE - 掘金](URL)") gives the title's
+    first word. Then the site is the one the title names after a dash ("TITLE - 掘金"), else the link's host.
+    A name and a word after it ("[LogRocket 博客](URL)") is no title: it stays."""
+    for anchor, href in links:
+        rest = anchor[len(publisher) :]
+        if anchor.startswith(publisher) and rest[:1].isspace() and len(rest.split()) >= 2 and len(rest) > 6:
+            named = _TITLE_SITE.search(anchor)
+            if named:
+                return named.group(1).strip()
+            host = (host_of(href) or "").removeprefix("www.") if is_absolute_http(href) else ""
+            return host or publisher
+    return publisher
 
 
 _PLACEHOLDER = re.compile(r"\s*\[\s*email[\s\u00a0]*protected\s*\]", re.I)
