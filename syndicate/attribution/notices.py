@@ -209,6 +209,8 @@ def find_hits(
     original = text
     if "][" in text:  # Markdown reference links left unresolved: read "[blog de X][original]" as "blog de X"
         text = _MD_REFERENCE.sub(_blank_brackets, text)
+    if "[!" in text:  # a GitHub alert's marker ("> [!NOTE]") before the note's first sentence: read as spaces
+        text = _ALERT_MARKER.sub(lambda m: " " * len(m.group(0)), text)
     candidates = table.candidates(text, lead=lead, tail=tail)  # exact: skips rows that cannot match here
     if native is not None and not edge and any(rec.lang != "en" for rec in candidates):
         own = native()
@@ -221,6 +223,8 @@ def find_hits(
     if any(rec.scope in ("sentence", "rest") or (rec.scope == "clause" and rec.where in ("any", "edge"))
            for rec in candidates):  # edge clause rows read one sentence, found on its own
         spans = sentence_spans(text)
+        if text.startswith(" "):  # a blanked alert marker: the first sentence starts after it
+            spans = [(start + len(text[start:end]) - len(text[start:end].lstrip()), end) for start, end in spans]
     for rec in candidates:
         if rec.scope == "rest":
             rest = _rest_hit(rec, text, spans)
@@ -294,6 +298,7 @@ def unique_hits(hits: list[Hit]) -> list[Hit]:
     return out
 
 
+_ALERT_MARKER = re.compile(r"^\W{0,3}\[!(?:note|tip|important|warning|caution|info)\]", re.I)
 _MD_REFERENCE = re.compile(r"\[([^\[\]]{1,200})\]\[[^\[\]]{0,40}\]")
 
 
@@ -369,7 +374,8 @@ def edge_cut(block: Block, verdict: Verdict, side: str) -> tuple[int, int] | Non
         return None
     starts = {a for a, _ in sentence_spans(text)}
     if side == "lead":
-        pos = _skip(text, 0, 1)
+        marker = _ALERT_MARKER.match(text)  # "[!NOTE] This article …": the note's marker goes with it
+        pos = _skip(text, marker.end() if marker else 0, 1)
         while True:
             ends = [end for start, end in spans if start <= pos < end]
             if not ends:
