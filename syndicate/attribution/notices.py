@@ -209,8 +209,9 @@ def find_hits(
     original = text
     if "][" in text:  # Markdown reference links left unresolved: read "[blog de X][original]" as "blog de X"
         text = _MD_REFERENCE.sub(_blank_brackets, text)
-    if "[!" in text:  # a GitHub alert's marker ("> [!NOTE]") before the note's first sentence: read as spaces
-        text = _ALERT_MARKER.sub(lambda m: " " * len(m.group(0)), text)
+    marker = _ALERT_MARKER.match(text) if "[!" in text else None
+    if marker:  # a GitHub alert's marker ("> [!NOTE]") before the note's first sentence: read as spaces
+        text = " " * marker.end() + text[marker.end() :]
     candidates = table.candidates(text, lead=lead, tail=tail)  # exact: skips rows that cannot match here
     if native is not None and not edge and any(rec.lang != "en" for rec in candidates):
         own = native()
@@ -223,7 +224,7 @@ def find_hits(
     if any(rec.scope in ("sentence", "rest") or (rec.scope == "clause" and rec.where in ("any", "edge"))
            for rec in candidates):  # edge clause rows read one sentence, found on its own
         spans = sentence_spans(text)
-        if text.startswith(" "):  # a blanked alert marker: the first sentence starts after it
+        if marker:  # a blanked alert marker: the first sentence starts after it
             spans = [(start + len(text[start:end]) - len(text[start:end].lstrip()), end) for start, end in spans]
     for rec in candidates:
         if rec.scope == "rest":

@@ -83,10 +83,11 @@ TAIL_BLOCKS = 2
 PHRASES_DIR = Path(__file__).with_name("phrases")
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
-# one capitalised word: an initial ("J." "U.S."), a word ("Harbor", "O'Brien", "Example.com"), or "9to5Mac"
+# one capitalised word: initials glued to a surname ("R.O.Perdiz"), an initial ("J." "U.S."), a word ("Harbor",
+# "O'Brien", "Example.com"), or "9to5Mac"
 _TITLES = r"(?:Prof|Dr|Mr|Mrs|Ms|Mx|Jr|Sr|St|Rev|Gen|Col|Capt|Sen|Rep|Gov|Hon)\."
 _WORD = (
-    rf"(?-i:{_TITLES}|[{_UPPER}]\.(?:[{_UPPER}]\.)*"
+    rf"(?-i:{_TITLES}|[{_UPPER}]\.(?:[{_UPPER}]\.)*(?:[{_UPPER}][a-zà-ÿ][\w'’-]*)?"
     rf"|[{_UPPER}][\w'’&+-]*(?:\.[\w'’&+-]+)*"
     r"|[0-9]+[A-Za-z][\w'’-]*)"
 )
