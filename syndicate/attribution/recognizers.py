@@ -166,8 +166,11 @@ class Language:
         words = rf"(?-i:{alternation(self.place_words)})"
         of = rf"\s+(?:{alternation(self.place_of)})\b\s*{det}" if self.place_of else r"\s+"
         head = rf"(?:{words})(?:\s+|(?:\s+[\w'’.-]+){{0,3}}?{of})(?=[“\"«]?(?-i:[{_UPPER}0-9])|https?://|(?:[a-z0-9-]+\.)+[a-z]{{2,}}\b)"
-        # the place word alone before a name of its own: "auf meinem Blog." is no outlet called "Blog"
-        return rf"{det}(?:(?:{head})?(?!(?:{words})\b){pub}|(?:{words})\b)"
+        # the place word alone is no name: "auf meinem Blog." is no outlet called "Blog" (only capitalised place
+        # words can be read as a name; a domain that starts with one, "blog.example.com", stays a name)
+        capitalised = any(word[:1].isupper() for word in self.place_words)
+        not_a_word = rf"(?!(?:{words})(?![\w-]|\.[a-z0-9]))" if capitalised else ""
+        return rf"{det}(?:(?:{head})?{not_a_word}{pub}|(?:{words})\b)"
 
 
 def _spaced(word: str) -> str:

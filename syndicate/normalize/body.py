@@ -142,6 +142,11 @@ def clean_text(
     verdict = _scan(block, verdicts, table_with(getattr(rules, "recognizers", None) or ()))
     if verdict.remove:
         return ""
+    if ("\n" in inner or "\r" in inner) and (verdict.hits or any(
+        _scan(Block(line, (), 0, tail=True), verdicts, table_with(getattr(rules, "recognizers", None) or ())).hits
+        for line in map(collapse, inner.splitlines()) if line
+    )):  # a notice over several lines is read line by line: the long way
+        return clean_body(raw, base, rules, verdicts, language).text
     if verdict.hits and (edge_cut(block, verdict, "lead") or edge_cut(block, verdict, "tail")):
         return clean_body(raw, base, rules, verdicts, language).text  # a notice sentence opens or ends it
     return text
