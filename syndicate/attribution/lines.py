@@ -14,7 +14,7 @@ import dataclasses
 import re
 from collections.abc import Callable
 
-from syndicate.attribution.notices import Block, Verdict
+from syndicate.attribution.notices import Block, Verdict, covers_all
 from syndicate.normalize.text import collapse
 
 MAX_LINES = 8  # a notice block is a few lines; a longer paragraph with line breaks is a poem or code
@@ -35,18 +35,22 @@ def read_lines(
     if not 2 <= len(lines) <= MAX_LINES or any(len(line) > MAX_LINE_CHARS for line in lines):
         return Verdict(False, ())
     found: list[tuple[Block, Verdict]] = []
+    link_lines: list[tuple[Block, Verdict]] = []  # a labelled link line's own facts ("原文链接：https://host/…")
     for line in lines:
-        if _LINK_LINE.match(line):
-            continue
         links = tuple((anchor, href) for anchor, href in block.links if anchor and anchor in line)
         sub = dataclasses.replace(block, text=line, links=links)
+        if _LINK_LINE.match(line):
+            read = scan(sub)
+            if read.remove and read.hits:
+                link_lines.append((sub, read))
+            continue
         verdict = scan(sub)
         if not verdict.remove:
             return Verdict(False, ())
         found.append((sub, verdict))
-    if len(found) < 2:  # one notice line and links: the paragraph's own rows read it already
+    if len(found) < 2 and not (found and link_lines):  # one notice line and bare links: the paragraph's rows read it
         return Verdict(False, ())
-    scanned.extend(found)
+    scanned.extend(sorted((*found, *link_lines), key=lambda item: lines.index(item[0].text)))
     return Verdict(True, ())
 
 
@@ -80,6 +84,7 @@ def tail_run(
         verdict = scan(joined)
         if not verdict.hits:
             return None  # no notice in the longest run: none in a shorter one
-        if verdict.remove and not any(h.recognizer.scope in ("block", "rest") for h in verdict.hits):
+        if (verdict.remove and covers_all(joined.text, verdict)
+                and not any(h.recognizer.scope in ("block", "rest") for h in verdict.hits)):
             return k, joined, verdict
     return None

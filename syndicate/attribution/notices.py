@@ -209,6 +209,9 @@ def find_hits(
     original = text
     if "][" in text:  # Markdown reference links left unresolved: read "[blog de X][original]" as "blog de X"
         text = _MD_REFERENCE.sub(_blank_brackets, text)
+    marker = _ALERT_MARKER.match(text) if "[!" in text else None
+    if marker:  # a GitHub alert's marker ("> [!NOTE]") before the note's first sentence: read as spaces
+        text = " " * marker.end() + text[marker.end() :]
     candidates = table.candidates(text, lead=lead, tail=tail)  # exact: skips rows that cannot match here
     if native is not None and not edge and any(rec.lang != "en" for rec in candidates):
         own = native()
@@ -221,6 +224,8 @@ def find_hits(
     if any(rec.scope in ("sentence", "rest") or (rec.scope == "clause" and rec.where in ("any", "edge"))
            for rec in candidates):  # edge clause rows read one sentence, found on its own
         spans = sentence_spans(text)
+        if marker:  # a blanked alert marker: the first sentence starts after it
+            spans = [(start + len(text[start:end]) - len(text[start:end].lstrip()), end) for start, end in spans]
     for rec in candidates:
         if rec.scope == "rest":
             rest = _rest_hit(rec, text, spans)
@@ -294,6 +299,7 @@ def unique_hits(hits: list[Hit]) -> list[Hit]:
     return out
 
 
+_ALERT_MARKER = re.compile(r"^\W{0,3}\[!(?:note|tip|important|warning|caution|info)\]", re.I)
 _MD_REFERENCE = re.compile(r"\[([^\[\]]{1,200})\]\[[^\[\]]{0,40}\]")
 
 
@@ -327,7 +333,33 @@ def scan_block(block: Block, table: Table | None = None, native: Native | None =
     if not hits:
         return Verdict(False, ())
     remainder = _outside(text, [(h.start, h.end) for h in hits])
-    return Verdict(_alnum(remainder) <= TRIVIAL_REMAINDER, tuple(hits))
+    remove = _alnum(remainder) <= TRIVIAL_REMAINDER or (block.tail and _origin_with_follow_up(block, hits))
+    return Verdict(remove, tuple(hits))
+
+
+def covers_all(text: str, verdict: Verdict) -> bool:
+    """Do the verdict's hits cover all of ``text`` (what is left is trivial)?"""
+    return _alnum(_outside(text, [(h.start, h.end) for h in verdict.hits])) <= TRIVIAL_REMAINDER
+
+
+FOLLOW_UP_ALNUM = 160  # letters and digits an origin notice's own follow-up may have at the end of a body
+
+
+def _origin_with_follow_up(block: Block, hits: Sequence[Hit]) -> bool:
+    """A tail paragraph that opens with an origin notice and ends with one or two short sentences of
+    the same note ("… first published on X. Thanks to the edits of Y ♥", "… on the X blog. Please see
+    the X web site for more information.", "… publié sur X, un site web qui … ! Consultez-le …"): the
+    note is one unit. Only at the end of a body, and only when the notice comes first: a paragraph
+    that ends with one (the article's last sentence, then a credit) is cut by edge_cut instead."""
+    first = min(hits, key=lambda h: h.start)
+    rec = first.recognizer
+    if rec.kind != "attribution" or "origin" not in rec.row_id or _alnum(block.text[: first.start]) > 0:
+        return False
+    span = edge_cut(block, Verdict(False, tuple(hits)), "lead")
+    if span is None or span[1] >= len(block.text):
+        return False
+    rest = block.text[span[1] :]
+    return _alnum(rest) <= FOLLOW_UP_ALNUM and len(sentence_spans(rest)) <= 2
 
 
 _OPENS_CLAUSE = re.compile(r"[\W_]*[A-Z0-9À-Þ\u4e00-\u9fff—–(\[]")  # a glued sentence or credit starts so
@@ -343,7 +375,8 @@ def edge_cut(block: Block, verdict: Verdict, side: str) -> tuple[int, int] | Non
         return None
     starts = {a for a, _ in sentence_spans(text)}
     if side == "lead":
-        pos = _skip(text, 0, 1)
+        marker = _ALERT_MARKER.match(text)  # "[!NOTE] This article …": the note's marker goes with it
+        pos = _skip(text, marker.end() if marker else 0, 1)
         while True:
             ends = [end for start, end in spans if start <= pos < end]
             if not ends:
@@ -500,6 +533,8 @@ def findings(blocks: Sequence[tuple[Block, Verdict]]) -> Findings:
                 continue
             republished = republished or rec.republished
             publisher = clean_publisher(hit.group("publisher"))
+            if publisher and rec.lang == "zh":
+                publisher = _titled_link_publisher(publisher, block.links)
             if publisher:
                 if fold(publisher) not in map(fold, publishers):  # two rows reading one credit: one outlet
                     publishers.append(publisher)
@@ -571,6 +606,25 @@ def findings(blocks: Sequence[tuple[Block, Verdict]]) -> Findings:
             notices=_widest(unique_notices(notices)),
         ),
     )
+
+
+_TITLE_SITE = re.compile(r"\s(?:-|–|—|\|)\s+([^-–—|]{1,16})$")  # "TITLE - 掘金", "TITLE | SITE"
+
+
+def _titled_link_publisher(publisher: str, links: Sequence[tuple[str, str]]) -> str:
+    """A Chinese name is read up to a space, so a link whose text is the original's *title*
+    ("文章转载自[Nginx启用Let’s Encrypt SSL证书](URL)", "本文首发于 [TITLE - 掘金](URL)") gives the title's
+    first word. Then the site is the one the title names after a dash ("TITLE - 掘金"), else the link's host.
+    A name and a word after it ("[LogRocket 博客](URL)") is no title: it stays."""
+    for anchor, href in links:
+        rest = anchor[len(publisher) :]
+        if anchor.startswith(publisher) and rest[:1].isspace() and len(rest.split()) >= 2 and len(rest) > 6:
+            named = _TITLE_SITE.search(anchor)
+            if named:
+                return named.group(1).strip()
+            host = (host_of(href) or "").removeprefix("www.") if is_absolute_http(href) else ""
+            return host or publisher
+    return publisher
 
 
 _PLACEHOLDER = re.compile(r"\s*\[\s*email[\s\u00a0]*protected\s*\]", re.I)

@@ -83,10 +83,11 @@ TAIL_BLOCKS = 2
 PHRASES_DIR = Path(__file__).with_name("phrases")
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
-# one capitalised word: an initial ("J." "U.S."), a word ("Harbor", "O'Brien", "Example.com"), or "9to5Mac"
+# one capitalised word: initials glued to a surname ("R.O.Perdiz"), an initial ("J." "U.S."), a word ("Harbor",
+# "O'Brien", "Example.com"), or "9to5Mac"
 _TITLES = r"(?:Prof|Dr|Mr|Mrs|Ms|Mx|Jr|Sr|St|Rev|Gen|Col|Capt|Sen|Rep|Gov|Hon)\."
 _WORD = (
-    rf"(?-i:{_TITLES}|[{_UPPER}]\.(?:[{_UPPER}]\.)*"
+    rf"(?-i:{_TITLES}|[{_UPPER}]\.(?:[{_UPPER}]\.)*(?:[{_UPPER}][a-zà-ÿ][\w'’-]*)?"
     rf"|[{_UPPER}][\w'’&+-]*(?:\.[\w'’&+-]+)*"
     r"|[0-9]+[A-Za-z][\w'’-]*)"
 )
@@ -133,6 +134,10 @@ class Language:
     months: tuple[str, ...] = ()
     house_accounts: tuple[str, ...] = ()
     stopwords: tuple[str, ...] = ()
+    # how the language names a place an article appeared in ({PLACE}): "le", "mon"…; "blog", "site web"…; "de"…
+    place_determiners: tuple[str, ...] = ()
+    place_words: tuple[str, ...] = ()
+    place_of: tuple[str, ...] = ()
 
     @property
     def placeholders(self) -> dict[str, str]:
@@ -142,7 +147,35 @@ class Language:
         date = (rf"(?P<date>{_NUMERIC_DATE}|(?:(?:{months})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
                 rf"|(?:\d{{1,2}}(?:er|º|\.)?\s+(?:de\s+)?(?:{months})\.?\s+(?:de\s+)?\d{{4}}))")
         return {**_BASE_PLACEHOLDERS, "AUTHOR": rf"(?P<author>{people})", "SECOND_AUTHOR": rf"(?P<author2>{people})",
-                "DATE": date}
+                "DATE": date, "MONTH": rf"(?:{months})", "PLACE": self._place()}
+
+    def _place(self) -> str:
+        """``{PLACE}``: where a piece appeared, as sites write it. A name or a URL ({PUB}), after an optional
+        determiner and a place word ("le blog de X", "no jornal X", "the X blog" is {PUB} itself); or, when
+        the place is only described ("sur mon site web de blog personnel", "sur le compte Medium de
+        l'auteur : URL"), the place word alone: nothing is captured, and the notice's link names the
+        original (its host), as for any origin notice without a name."""
+        def alternation(words: tuple[str, ...]) -> str:
+            return "|".join(sorted((_spaced(w) for w in words), key=lambda w: (-len(w), w)))
+
+        pub = _BASE_PLACEHOLDERS["PUB"]
+        if not self.place_words:
+            return pub
+        # as written after a preposition, so case-sensitive: "in the Journal of Open Law" keeps its name whole
+        det = rf"(?:(?-i:{alternation(self.place_determiners)})\b\s*)?" if self.place_determiners else ""
+        words = rf"(?-i:{alternation(self.place_words)})"
+        of = rf"\s+(?:{alternation(self.place_of)})\b\s*{det}" if self.place_of else r"\s+"
+        head = rf"(?:{words})(?:\s+|(?:\s+[\w'’.-]+){{0,3}}?{of})(?=[“\"«]?(?-i:[{_UPPER}0-9])|https?://|(?:[a-z0-9-]+\.)+[a-z]{{2,}}\b)"
+        # the place word alone is no name: "auf meinem Blog." is no outlet called "Blog" (only capitalised place
+        # words can be read as a name; a domain that starts with one, "blog.example.com", stays a name)
+        capitalised = any(word[:1].isupper() for word in self.place_words)
+        not_a_word = rf"(?!(?:{words})(?![\w-]|\.[a-z0-9]))" if capitalised else ""
+        return rf"{det}(?:(?:{head})?{not_a_word}{pub}|(?:{words})\b)"
+
+
+def _spaced(word: str) -> str:
+    """A phrase of the tables as a regex: its spaces match any run of spaces, an apostrophe either kind."""
+    return re.sub(r"['’]", "[’']", r"\s+".join(re.escape(part) for part in word.split()))
 
 
 _EN_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -260,6 +293,9 @@ def languages() -> dict[str, Language]:
             months=tuple(data.get("months", ())),
             house_accounts=tuple(data.get("house_accounts", ())),
             stopwords=tuple(data.get("stopwords", ())),
+            place_determiners=tuple(data.get("place_determiners", ())),
+            place_words=tuple(data.get("place_words", ())),
+            place_of=tuple(data.get("place_of", ())),
         )
     return found
 

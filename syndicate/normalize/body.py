@@ -143,10 +143,10 @@ def clean_text(
     verdict = _scan(block, verdicts, table)
     if verdict.remove:
         return ""
-    if "\n" in inner or "\r" in inner:  # the HTML parse reads a CR as a line break, as the long way does
-        lines = strip_controls(inner).replace("\r\n", "\n").replace("\r", "\n")
-        if read_lines(lines, block, lambda line: _scan(line, verdicts, table), []).remove:
-            return ""  # a notice written over several lines (as _clean_pass reads it)
+    if ("\n" in inner or "\r" in inner) and (verdict.hits or any(
+        _scan(Block(line, (), 0, tail=True), verdicts, table).hits for line in map(collapse, inner.splitlines()) if line
+    )):  # a notice over several lines is read line by line (a CR is a line break too): the long way
+        return clean_body(raw, base, rules, verdicts, language).text
     if verdict.hits and (edge_cut(block, verdict, "lead") or edge_cut(block, verdict, "tail")):
         return clean_body(raw, base, rules, verdicts, language).text  # a notice sentence opens or ends it
     return text
@@ -204,8 +204,10 @@ def _clean_pass(
         return html
     _wrap_inline_runs(root)
     index = 0
-    # a caption credits an image, never the article
+    # a caption credits an image, never the article (nor does a paragraph inside one: Markdown's <p> in a <figcaption>)
     leaves = [element for element in _leaf_blocks(root) if element.tag not in CAPTION_TAGS]
+    if "caption" in html:
+        leaves = [element for element in leaves if not any(a.tag in CAPTION_TAGS for a in element.iterancestors())]
     kept: list[tuple[lxml.html.HtmlElement, Block, Verdict]] = []
     order: list[tuple[lxml.html.HtmlElement | None, Block, Verdict]] = []  # every paragraph, None once removed
     for position, element in enumerate(leaves):
