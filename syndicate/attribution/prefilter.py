@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import ahocorasick
 
@@ -35,6 +35,16 @@ except ImportError:  # pragma: no cover
 
 
 Literals = frozenset[str] | None  # None: no constraint (always try the regex)
+
+
+class Source(NamedTuple):
+    """A regex as written and its flags, read like a compiled one without compiling it."""
+
+    pattern: str
+    flags: int
+
+
+Regex = re.Pattern[str] | Source
 
 
 def fold(text: str) -> str:
@@ -56,13 +66,13 @@ def fold_aligned(text: str) -> tuple[str, bool]:
     return folded.replace("\u0131", "i").replace("\u0307", ""), aligned
 
 
-def required_literals(pattern: str | re.Pattern[str], flags: int = 0) -> Literals:
+def required_literals(pattern: str | Regex, flags: int = 0) -> Literals:
     """Strings one of which every match of ``pattern`` contains (folded), or None when unknown."""
     found = requirements(pattern, flags)
     return found[0] if found else None
 
 
-def requirements(pattern: str | re.Pattern[str], flags: int = 0, *, raw: bool = False) -> list[frozenset[str]]:
+def requirements(pattern: str | Regex, flags: int = 0, *, raw: bool = False) -> list[frozenset[str]]:
     """Every set of strings, one of each of which every match of ``pattern`` contains, best first
     (see :func:`strength`): folded strings, or with ``raw`` strings as written from the pattern's
     case-sensitive parts (``(?-i:By )``), which the text must then contain as they are."""
@@ -86,18 +96,18 @@ def _shipped() -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
-def analysis_key(pattern: re.Pattern[str]) -> str:
+def analysis_key(pattern: Regex) -> str:
     return f"{pattern.flags}:{pattern.pattern}"
 
 
-def _shipped_entry(pattern: str | re.Pattern[str], flags: int) -> dict[str, Any] | None:
-    if not isinstance(pattern, re.Pattern) or flags:
+def _shipped_entry(pattern: str | Regex, flags: int) -> dict[str, Any] | None:
+    if not isinstance(pattern, (re.Pattern, Source)) or flags:
         return None
     entry = _shipped().get(analysis_key(pattern))
     return entry if isinstance(entry, dict) else None
 
 
-def analyse(pattern: re.Pattern[str]) -> dict[str, Any]:
+def analyse(pattern: Regex) -> dict[str, Any]:
     """The readings :data:`ANALYSIS_FILE` keeps for a row's regex (computed, never from the file)."""
     anchored = _anchored_prefixes(pattern, 0)
     return {
@@ -108,14 +118,14 @@ def analyse(pattern: re.Pattern[str]) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=8192)
-def _requirements(pattern: str | re.Pattern[str], flags: int, raw: bool) -> tuple[frozenset[str], ...]:
+def _requirements(pattern: str | Regex, flags: int, raw: bool) -> tuple[frozenset[str], ...]:
     entry = _shipped_entry(pattern, flags)
     if entry is not None:
         return tuple(frozenset(s) for s in entry["raw" if raw else "req"])
     return _compute_requirements(pattern, flags, raw)
 
 
-def _compute_requirements(pattern: str | re.Pattern[str], flags: int, raw: bool) -> tuple[frozenset[str], ...]:
+def _compute_requirements(pattern: str | Regex, flags: int, raw: bool) -> tuple[frozenset[str], ...]:
     tree = _parse(pattern, flags)
     if tree is None:
         return ()
@@ -126,7 +136,7 @@ def _compute_requirements(pattern: str | re.Pattern[str], flags: int, raw: bool)
 
 
 @lru_cache(maxsize=8192)
-def anchored_prefixes(pattern: str | re.Pattern[str], flags: int = 0) -> Literals:
+def anchored_prefixes(pattern: str | Regex, flags: int = 0) -> Literals:
     """For a pattern anchored at the start of the searched text (``^`` or ``\\A`` first, no MULTILINE):
     strings one of which (folded) every match starts with, so the folded text must start with one.
     None when the pattern is not so anchored or its start is not known."""
@@ -136,7 +146,7 @@ def anchored_prefixes(pattern: str | re.Pattern[str], flags: int = 0) -> Literal
     return _anchored_prefixes(pattern, flags)
 
 
-def _anchored_prefixes(pattern: str | re.Pattern[str], flags: int) -> Literals:
+def _anchored_prefixes(pattern: str | Regex, flags: int) -> Literals:
     tree = _parse(pattern, flags)
     if tree is None:
         return None
@@ -150,8 +160,8 @@ def _anchored_prefixes(pattern: str | re.Pattern[str], flags: int) -> Literals:
 
 
 @lru_cache(maxsize=8192)
-def _parse(pattern: str | re.Pattern[str], flags: int) -> tuple[list[tuple[Any, Any]], int] | None:
-    if isinstance(pattern, re.Pattern):
+def _parse(pattern: str | Regex, flags: int) -> tuple[list[tuple[Any, Any]], int] | None:
+    if isinstance(pattern, (re.Pattern, Source)):
         flags, pattern = pattern.flags, pattern.pattern
     try:
         tree = _sre_parser.parse(pattern, flags)
@@ -186,6 +196,7 @@ def strength(literal: str) -> int:
     return score
 
 
+@cache  # literals recur over the rows and the places: read each once
 def rarity(literal: str) -> int:
     """:func:`strength`, but a letter of a script written without spaces (Chinese, Japanese, Korean) counts
     3: such a letter is rare in text of other scripts, and two of them are a word (来源, 转载)."""
@@ -432,8 +443,9 @@ _COMMON = " etaoinsrhldcumfpgwybvkxjqz"
 _RANK = {ch: rank for rank, ch in enumerate(_COMMON)}
 
 
-def _walk_order(literal: str) -> list[int]:
-    return [_RANK.get(ch, len(_COMMON) + ord(ch)) for ch in literal]
+@cache
+def _walk_order(literal: str) -> tuple[int, ...]:
+    return tuple(_RANK.get(ch, len(_COMMON) + ord(ch)) for ch in literal)
 
 
 def _automaton(words: Iterable[tuple[str, Any]]) -> ahocorasick.Automaton:
@@ -456,7 +468,7 @@ def may_match(literals: Literals, folded: str) -> bool:
 class TablePrefilter:
     """The pre-check for a whole table of regexes at once: each distinct literal is looked for once."""
 
-    def __init__(self, regexes: Iterable[re.Pattern[str]]) -> None:
+    def __init__(self, regexes: Iterable[Regex]) -> None:
         self.literals: tuple[Literals, ...] = tuple(required_literals(r) for r in regexes)
         # rows tried whatever the text (no literal is required for them to match)
         self._always_rows: tuple[int, ...] = tuple(row for row, lits in enumerate(self.literals) if lits is None)
@@ -499,7 +511,7 @@ class AnchoredPrefilter:
 
     def __init__(
         self,
-        regexes: Sequence[re.Pattern[str]],
+        regexes: Sequence[Regex],
         tried: Sequence[str],
         may_start_last: Callable[[str, int], bool],
     ) -> None:
