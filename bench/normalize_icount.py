@@ -10,6 +10,8 @@ imports, the start-up and the first-entry cost (regex compilation, caches):
     valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \\
         .venv/bin/python bench/normalize_icount.py 3 [TREE]
     # instructions per entry = (I refs of N=3 - I refs of N=1) / 400
+    # (PYTHONHASHSEED=0 in the environment makes the count repeat to the instruction; without it,
+    # runs differ by ~0.1 %)
 
 ``TREE`` (default: this tree) is the project tree whose ``syndicate`` package is imported, e.g. a
 ``git worktree add --detach ../base adfbd5d`` of the commit to compare with; it is put first on
