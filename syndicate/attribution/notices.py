@@ -66,7 +66,7 @@ class Table:
         """The pre-check of every row at once, wherever it is tried (each row needs its literals anywhere)."""
         found = self._places.get(_ANY_PLACE)
         if found is None:
-            check = prefilter.TablePrefilter(rec.regex for rec in self.rows)
+            check = prefilter.TablePrefilter(rec.source for rec in self.rows)
             found = self._places[_ANY_PLACE] = _Place(self.rows, check)
         return found.check  # type: ignore[return-value]
 
@@ -92,7 +92,7 @@ def _place(rows: Sequence[Recognizer], lead: bool, tail: bool, short: bool) -> _
     """The rows that apply to a paragraph in this place, each with where find_hits tries its regex."""
     here = tuple(rec for rec in rows if applies(rec, lead=lead, tail=tail) and (short or rec.scope != "whole"))
     tried = [_tried(rec, lead=lead, tail=tail) for rec in here]
-    return _Place(here, AnchoredPrefilter([rec.regex for rec in here], tried, may_start_tail_sentence))
+    return _Place(here, AnchoredPrefilter([rec.source for rec in here], tried, may_start_tail_sentence))
 
 
 def _tried(rec: Recognizer, *, lead: bool, tail: bool) -> str:

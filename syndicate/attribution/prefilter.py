@@ -19,9 +19,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import ahocorasick
 
@@ -34,6 +35,16 @@ except ImportError:  # pragma: no cover
 
 
 Literals = frozenset[str] | None  # None: no constraint (always try the regex)
+
+
+class Source(NamedTuple):
+    """A regex as written and its flags, read like a compiled one without compiling it."""
+
+    pattern: str
+    flags: int
+
+
+Regex = re.Pattern[str] | Source
 
 
 def fold(text: str) -> str:
@@ -55,13 +66,13 @@ def fold_aligned(text: str) -> tuple[str, bool]:
     return folded.replace("\u0131", "i").replace("\u0307", ""), aligned
 
 
-def required_literals(pattern: str | re.Pattern[str], flags: int = 0) -> Literals:
+def required_literals(pattern: str | Regex, flags: int = 0) -> Literals:
     """Strings one of which every match of ``pattern`` contains (folded), or None when unknown."""
     found = requirements(pattern, flags)
     return found[0] if found else None
 
 
-def requirements(pattern: str | re.Pattern[str], flags: int = 0, *, raw: bool = False) -> list[frozenset[str]]:
+def requirements(pattern: str | Regex, flags: int = 0, *, raw: bool = False) -> list[frozenset[str]]:
     """Every set of strings, one of each of which every match of ``pattern`` contains, best first
     (see :func:`strength`): folded strings, or with ``raw`` strings as written from the pattern's
     case-sensitive parts (``(?-i:By )``), which the text must then contain as they are."""
@@ -85,18 +96,18 @@ def _shipped() -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
-def analysis_key(pattern: re.Pattern[str]) -> str:
+def analysis_key(pattern: Regex) -> str:
     return f"{pattern.flags}:{pattern.pattern}"
 
 
-def _shipped_entry(pattern: str | re.Pattern[str], flags: int) -> dict[str, Any] | None:
-    if not isinstance(pattern, re.Pattern) or flags:
+def _shipped_entry(pattern: str | Regex, flags: int) -> dict[str, Any] | None:
+    if not isinstance(pattern, (re.Pattern, Source)) or flags:
         return None
     entry = _shipped().get(analysis_key(pattern))
     return entry if isinstance(entry, dict) else None
 
 
-def analyse(pattern: re.Pattern[str]) -> dict[str, Any]:
+def analyse(pattern: Regex) -> dict[str, Any]:
     """The readings :data:`ANALYSIS_FILE` keeps for a row's regex (computed, never from the file)."""
     anchored = _anchored_prefixes(pattern, 0)
     return {
@@ -107,14 +118,14 @@ def analyse(pattern: re.Pattern[str]) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=8192)
-def _requirements(pattern: str | re.Pattern[str], flags: int, raw: bool) -> tuple[frozenset[str], ...]:
+def _requirements(pattern: str | Regex, flags: int, raw: bool) -> tuple[frozenset[str], ...]:
     entry = _shipped_entry(pattern, flags)
     if entry is not None:
         return tuple(frozenset(s) for s in entry["raw" if raw else "req"])
     return _compute_requirements(pattern, flags, raw)
 
 
-def _compute_requirements(pattern: str | re.Pattern[str], flags: int, raw: bool) -> tuple[frozenset[str], ...]:
+def _compute_requirements(pattern: str | Regex, flags: int, raw: bool) -> tuple[frozenset[str], ...]:
     tree = _parse(pattern, flags)
     if tree is None:
         return ()
@@ -125,7 +136,7 @@ def _compute_requirements(pattern: str | re.Pattern[str], flags: int, raw: bool)
 
 
 @lru_cache(maxsize=8192)
-def anchored_prefixes(pattern: str | re.Pattern[str], flags: int = 0) -> Literals:
+def anchored_prefixes(pattern: str | Regex, flags: int = 0) -> Literals:
     """For a pattern anchored at the start of the searched text (``^`` or ``\\A`` first, no MULTILINE):
     strings one of which (folded) every match starts with, so the folded text must start with one.
     None when the pattern is not so anchored or its start is not known."""
@@ -135,7 +146,7 @@ def anchored_prefixes(pattern: str | re.Pattern[str], flags: int = 0) -> Literal
     return _anchored_prefixes(pattern, flags)
 
 
-def _anchored_prefixes(pattern: str | re.Pattern[str], flags: int) -> Literals:
+def _anchored_prefixes(pattern: str | Regex, flags: int) -> Literals:
     tree = _parse(pattern, flags)
     if tree is None:
         return None
@@ -149,8 +160,8 @@ def _anchored_prefixes(pattern: str | re.Pattern[str], flags: int) -> Literals:
 
 
 @lru_cache(maxsize=8192)
-def _parse(pattern: str | re.Pattern[str], flags: int) -> tuple[list[tuple[Any, Any]], int] | None:
-    if isinstance(pattern, re.Pattern):
+def _parse(pattern: str | Regex, flags: int) -> tuple[list[tuple[Any, Any]], int] | None:
+    if isinstance(pattern, (re.Pattern, Source)):
         flags, pattern = pattern.flags, pattern.pattern
     try:
         tree = _sre_parser.parse(pattern, flags)
@@ -168,7 +179,7 @@ MAX_SET = 64  # most strings an exact set (or a product of sets) is followed as
 MAX_CLASS = 8  # a character class of at most this many characters is read as those characters
 MAX_PREFIX = 24  # prefixes are cut to this length (a prefix of a prefix is one)
 MAX_CHECKS = 2  # other requirements a row that passes the walk is checked for
-MIN_CHECK_STRENGTH = 3  # ... when every string of them is at least this strong (see strength)
+MIN_CHECK_RARITY = 2  # ... when every string of them is at least this rare (see rarity): not a lone letter
 
 
 def strength(literal: str) -> int:
@@ -185,17 +196,20 @@ def strength(literal: str) -> int:
     return score
 
 
+@cache  # literals recur over the rows and the places: read each once
+def rarity(literal: str) -> int:
+    """:func:`strength`, but a letter of a script written without spaces (Chinese, Japanese, Korean) counts
+    3: such a letter is rare in text of other scripts, and two of them are a word (来源, 转载)."""
+    return strength(literal) + 2 * sum(1 for ch in literal if ch >= "\u2e80" and ch.isalpha())
+
+
+def _walk_key(literals: frozenset[str]) -> tuple[int, int]:
+    """How selective a literal set is for the pre-check per place: its rarest weakest literal, then fewest."""
+    return (min(map(rarity, literals)), -len(literals))
+
+
 def _key(literals: frozenset[str]) -> tuple[int, int]:
     return (min(map(strength, literals)), -len(literals))
-
-
-def _better(a: Literals, b: Literals) -> Literals:
-    """The more selective of two constraints (strongest weakest literal, then fewest alternatives)."""
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a if _key(a) >= _key(b) else b
 
 
 def _minimal(strings: Iterable[str], *, prefixes: bool = False) -> frozenset[str]:
@@ -422,6 +436,30 @@ def _starts_seq(items: Sequence[tuple[Any, Any]]) -> Starts | None:
     return found[0] | after[0], after[1]
 
 
+# pyahocorasick finds a node's child by a linear search of its children, kept in the order they were
+# added: literals are added in this order of their characters (the commonest in text first), so that
+# the walk finds a common character early. The order changes no match, only the walk's cost (~15 %).
+_COMMON = " etaoinsrhldcumfpgwybvkxjqz"
+_RANK = {ch: rank for rank, ch in enumerate(_COMMON)}
+
+
+@cache
+def _walk_order(literal: str) -> tuple[int, ...]:
+    return tuple(_RANK.get(ch, len(_COMMON) + ord(ch)) for ch in literal)
+
+
+def _automaton(words: Iterable[tuple[str, Any]]) -> ahocorasick.Automaton:
+    """An Aho-Corasick automaton of ``words`` ((literal, value) pairs), built for a quick walk."""
+    automaton = ahocorasick.Automaton()
+    added = False
+    for word, value in sorted(words, key=lambda item: _walk_order(item[0])):
+        automaton.add_word(word, value)
+        added = True
+    if added:
+        automaton.make_automaton()
+    return automaton
+
+
 def may_match(literals: Literals, folded: str) -> bool:
     """False only when no match is possible in a text whose :func:`fold` is ``folded``."""
     return literals is None or any(lit in folded for lit in literals)
@@ -430,7 +468,7 @@ def may_match(literals: Literals, folded: str) -> bool:
 class TablePrefilter:
     """The pre-check for a whole table of regexes at once: each distinct literal is looked for once."""
 
-    def __init__(self, regexes: Iterable[re.Pattern[str]]) -> None:
+    def __init__(self, regexes: Iterable[Regex]) -> None:
         self.literals: tuple[Literals, ...] = tuple(required_literals(r) for r in regexes)
         # rows tried whatever the text (no literal is required for them to match)
         self._always_rows: tuple[int, ...] = tuple(row for row, lits in enumerate(self.literals) if lits is None)
@@ -440,11 +478,7 @@ class TablePrefilter:
                 rows.setdefault(lit, []).append(row)
         self._rows_of: dict[str, tuple[int, ...]] = {lit: tuple(found) for lit, found in rows.items()}
         # every literal at once, overlapping ones included: one walk over the text (Aho-Corasick)
-        self._automaton = ahocorasick.Automaton()
-        for lit, found_rows in self._rows_of.items():
-            self._automaton.add_word(lit, found_rows)
-        if self._rows_of:
-            self._automaton.make_automaton()
+        self._automaton = _automaton(self._rows_of.items())
 
     def possible_rows(self, text: str) -> list[int]:
         """The rows, in table order, that may match ``text``: every other row cannot (nor any substring of it)."""
@@ -477,7 +511,7 @@ class AnchoredPrefilter:
 
     def __init__(
         self,
-        regexes: Sequence[re.Pattern[str]],
+        regexes: Sequence[Regex],
         tried: Sequence[str],
         may_start_last: Callable[[str, int], bool],
     ) -> None:
@@ -498,10 +532,12 @@ class AnchoredPrefilter:
                         starts.setdefault(prefix[0], {}).setdefault(row, []).append(prefix)
                     else:
                         last.setdefault(prefix, []).append(row)
-            else:
-                primary = needs[0] if needs else None
+            else:  # the most selective requirement ("来源" rather than ":"; ties: the first, by strength)
+                primary = max(needs, key=_walk_key) if needs else None
                 if how != ANYWHERE:  # tried from the start only: a prefix is a literal its matches contain
-                    primary = _better(primary, anchored_prefixes(regex))
+                    prefixes = anchored_prefixes(regex)
+                    if primary is None or (prefixes is not None and _walk_key(prefixes) > _walk_key(primary)):
+                        primary = prefixes
                 if primary is None:
                     always.append(row)
                 for lit in primary or ():
@@ -509,26 +545,46 @@ class AnchoredPrefilter:
             self.literals.append(primary)
             extra = [(tuple(sorted(s)), False) for s in needs if s != primary]
             extra += [(tuple(sorted(s)), True) for s in requirements(regex, raw=True)]
-            extra = [e for e in extra if min(map(strength, e[0])) >= MIN_CHECK_STRENGTH]
-            extra.sort(key=lambda e: _key(frozenset(e[0])), reverse=True)
+            extra = [e for e in extra if min(map(rarity, e[0])) >= MIN_CHECK_RARITY]
+            extra.sort(key=lambda e: _walk_key(frozenset(e[0])), reverse=True)
             if extra:
                 checks[row] = tuple(extra[:MAX_CHECKS])
         self._always = tuple(always)
-        self._checks = checks
         self._starts = {char: tuple((row, tuple(p)) for row, p in rows.items()) for char, rows in starts.items()}
-        self._automaton = ahocorasick.Automaton()
-        for lit in anywhere.keys() | last.keys():
-            self._automaton.add_word(lit, (tuple(anywhere.get(lit, ())), tuple(last.get(lit, ())), len(lit)))
+        # the walk reports each literal found (its last element): the checks read which were
+        self._automaton = _automaton(
+            (lit, (tuple(anywhere.get(lit, ())), tuple(last.get(lit, ())), len(lit), lit))
+            for lit in anywhere.keys() | last.keys()
+        )
         self._walk = bool(anywhere or last)
-        if self._walk:
-            self._automaton.make_automaton()
+        shared: dict[tuple[tuple[str, ...], bool], _Check] = {}  # rows with the same check share it
+        self._checks: dict[int, tuple[_Check, ...]] = {
+            row: tuple(shared.get(c) or shared.setdefault(c, self._check(*c)) for c in found)
+            for row, found in checks.items()
+        }
+
+    def _check(self, literals: tuple[str, ...], raw: bool) -> _Check:
+        """A check of ``literals`` gated by the walk: a literal that contains (folded) a literal of the
+        automaton can be in the text only if the walk found that one, so it is looked for only then."""
+        always: list[str] = []
+        gated: dict[str, list[str]] = {}
+        for literal in literals:
+            key = fold(literal) if raw else literal
+            inside = [value[3] for _end, value in self._automaton.iter(key)] if self._walk else []
+            if inside:  # the longest: the least often found
+                gated.setdefault(max(inside, key=lambda lit: (len(lit), lit)), []).append(literal)
+            else:
+                always.append(literal)
+        return _Check(tuple(always), {lit: tuple(found) for lit, found in gated.items()}, raw)
 
     def possible_rows(self, text: str) -> list[int]:
         """The rows, in table order, that may match ``text`` where they are tried: every other row cannot."""
         folded, aligned = fold_aligned(text)
         rows = set(self._always)
+        seen: set[str] = set()  # the automaton's literals in the text
         if self._walk:
-            for end, (anywhere, last, length) in self._automaton.iter(folded):
+            for end, (anywhere, last, length, literal) in self._automaton.iter(folded):
+                seen.add(literal)
                 if anywhere:
                     rows.update(anywhere)
                 if last:
@@ -541,9 +597,38 @@ class AnchoredPrefilter:
                 if folded.startswith(prefixes):
                     rows.add(row)
         checks = self._checks
-        found = [
-            row for row in sorted(rows)
-            if row not in checks
-            or all(any(map((text if raw else folded).__contains__, lits)) for lits, raw in checks[row])
-        ]
+        held: dict[_Check, bool] = {}
+        found = []
+        for row in sorted(rows):
+            for check in checks.get(row, ()):
+                ok = held.get(check)
+                if ok is None:
+                    ok = held[check] = check.holds(text, folded, seen)
+                if not ok:
+                    break
+            else:
+                found.append(row)
         return found
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Check:
+    """One of a row's other requirements: one of its literals must be in the text (as written when ``raw``,
+    else folded). ``gated`` holds the literals that contain a literal of the walk's automaton, by that
+    literal: they are looked for only when the walk found it. ``always`` are looked for in every text."""
+
+    always: tuple[str, ...]
+    gated: dict[str, tuple[str, ...]]
+    raw: bool
+
+    def holds(self, text: str, folded: str, seen: set[str]) -> bool:
+        where = text if self.raw else folded
+        for literal in self.always:
+            if literal in where:
+                return True
+        gated = self.gated
+        for found in seen:
+            for literal in gated.get(found, ()):
+                if literal in where:
+                    return True
+        return False

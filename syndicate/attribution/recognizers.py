@@ -59,6 +59,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
+from syndicate.attribution.prefilter import Source
 from syndicate.models import CONDITIONS
 
 Scope = Literal["sentence", "clause", "block", "rest", "whole"]
@@ -122,6 +123,8 @@ _BASE_PLACEHOLDERS: dict[str, str] = {
     "ZH_AUTHOR": rf"(?P<author>{_ZH_RUN})",
     "ZH_HOLDER": rf"(?P<holder>{_ZH_RUN})",
 }  # fmt: skip
+# the flags of a compiled row (re.UNICODE is implied for str patterns): a row's Source carries them
+ROW_FLAGS = re.compile("", re.I | re.S).flags
 _NUMERIC_DATE = r"\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{4}-\d\d-\d\d|\d{4}年\d{1,2}月\d{1,2}日"
 
 
@@ -207,10 +210,22 @@ class Recognizer:
     author_role: str = "byline"  # "original": the named author is the original's (beats a house account)
     subject: str = "article"  # "image": what it credits or licenses is an image, never the article
     lang: str = "en"
-    regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    # the expanded pattern, read by the pre-check without compiling it; compiled when first searched with
+    # (a process compiles only the rows a text ever gets past the pre-check: start-up pays for no others)
+    source: Source = field(init=False, repr=False, compare=False)
+    _regex: re.Pattern[str] | None = field(init=False, repr=False, compare=False, default=None)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "regex", re.compile(expand(self.pattern, _language(self.lang)), re.I | re.S))
+        object.__setattr__(self, "source", Source(expand(self.pattern, _language(self.lang)), ROW_FLAGS))
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        """The row's compiled regex (case-insensitive, ``.`` matching line breaks), compiled on first use."""
+        found = self._regex
+        if found is None:
+            found = re.compile(self.source.pattern, re.I | re.S)
+            object.__setattr__(self, "_regex", found)
+        return found
 
     @property
     def row_id(self) -> str:
@@ -266,6 +281,8 @@ def row_from_mapping(data: Mapping[str, Any], lang: str, *, check_example: bool 
             subject=data.get("subject", "article"),
             lang=lang,
         )
+        if check_example:  # a configuration's row is compiled now: a bad pattern is a load error
+            row.regex  # noqa: B018
     except KeyError as exc:
         raise RowError(f"{where}: unknown placeholder {{{exc.args[0]}}} in its pattern") from None
     except re.error as exc:

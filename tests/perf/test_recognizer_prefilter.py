@@ -170,3 +170,26 @@ def test_the_shipped_analysis_of_the_built_in_rows_is_up_to_date() -> None:
 
     shipped = json.loads(ANALYSIS_FILE.read_text(encoding="utf-8"))
     assert shipped == built_in_analysis(), "run: python -m syndicate.attribution.analysis"
+
+
+def test_checks_gated_by_the_walk_still_find_their_literals() -> None:
+    """A row's check literal that contains a literal of the automaton ("PTI" folds to the walk's "pti")
+    is looked for only when the walk met that literal; one containing none ("Zed") in every text.
+    Either way the row passes exactly when its literals are there (a gate keyed on the wrong literal,
+    or a check skipped when its gate is open, makes this fail)."""
+    rows = [
+        re.compile(r"encrypt\w*\s.*(?-i:Zed)", re.I),  # walk: "encrypt"; check "Zed" (no walk literal in it)
+        re.compile(r"(?-i:PTI)\b", re.I),  # walk: "pti"; check "PTI" as written, gated by "pti"
+        re.compile(r"\bpti\b.*(?-i:PTI)", re.I),  # the same check as the row above: one answer for both
+    ]
+    check = prefilter.AnchoredPrefilter(rows, [prefilter.ANYWHERE] * 3, lambda _text, _pos: True)
+
+    def possible(text: str) -> list[int]:
+        found = check.possible_rows(text)
+        assert set(found) >= {row for row, regex in enumerate(rows) if regex.search(text)}  # exact
+        return found
+
+    assert possible("encryption of the zed") == []  # "pti" met (inside a word), "PTI" and "Zed" absent
+    assert possible("encryption Zed") == [0]
+    assert possible("encryption, by PTI") == [1, 2]
+    assert possible("pti PTI Zed encryption x") == [0, 1, 2]
