@@ -4,55 +4,33 @@ walks its ``at`` index backwards, which gives the id order by itself; PostgreSQL
 (docs/mutation-report.md, issue #21).
 
 Marked ``services``: the mutation runs leave it out (``-m "not services"``);
-``recheck_survivors.py`` runs it. PostgreSQL: ``$SYNDICATE_TEST_POSTGRES`` as in
-tests/crosspost/conftest.py, a database of its own per module.
+``recheck_survivors.py`` runs it. PostgreSQL: ``$SYNDICATE_TEST_POSTGRES`` (tests/helpers/postgres.py),
+a database of its own per module.
 """
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine, text
 
 from syndicate.store import articles as store
 from syndicate.store import audit
-from syndicate.store.db import open_engine
 from syndicate.store.schema import metadata
-from tests.helpers.services import require_service
+from tests.helpers.postgres import throwaway_database
 from tests.mutation.test_store_ingest import feed
 
 pytestmark = pytest.mark.services
 
-POSTGRES = os.environ.get("SYNDICATE_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 T0 = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
 def pg() -> Iterator[Engine]:
-    where = make_url(POSTGRES).render_as_string()
-    try:
-        admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            name = f"syndicate_mut_{uuid.uuid4().hex[:12]}"
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except ModuleNotFoundError as exc:
-        require_service("PostgreSQL", f"no driver for {where}: {exc}")
-    except OperationalError as exc:
-        require_service("PostgreSQL", f"{where} cannot be reached: {str(exc.orig).splitlines()[0]}")
-    engine = open_engine(make_url(POSTGRES).set(database=name).render_as_string(hide_password=False))
-    try:
+    with throwaway_database("syndicate_mut") as engine:
         yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture
