@@ -82,11 +82,10 @@ def test_a_create_found_on_the_target_is_recorded_as_delivered(engine: Engine, t
     assert len(posts(tmp_path)) == 1
 
 
-def test_a_delete_that_arrived_is_recorded_and_one_that_did_not_is_sent(engine: Engine, tmp_path: Path) -> None:
-    """Kills ``reconcile`` 98 (the test of "found" inverted), 100 (the finished delete recorded for no row)
-    and 114 (``reconciled -= 1``): a delete whose post is gone is a delivered delete, counted as
-    reconciled; a delete whose post is still there goes back to pending, is sent in the same pass and
-    counted as a delete."""
+def test_a_delete_that_arrived_is_recorded_as_delivered(engine: Engine, tmp_path: Path) -> None:
+    """Kills ``reconcile`` 98 (the test of "found" inverted: sent again), 100 (the finished delete
+    recorded for no row) and 114 (``reconciled -= 1``): a delete whose post is gone is a delivered
+    delete, counted as reconciled, not sent again."""
     config = files_config(tmp_path)
     delivered_once(engine, tmp_path, config)
     withdraw_article(engine, make_article("a", title="Ferries"), at=later(3))
