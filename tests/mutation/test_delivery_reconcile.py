@@ -152,7 +152,8 @@ def test_a_found_topic_keeps_the_target_s_own_data(engine: Engine, tmp_path: Pat
 
 
 def test_a_mastodon_post_is_fitted_to_the_instance_s_limit_asked_once_a_pass(engine: Engine, tmp_path: Path) -> None:
-    """Kills ``max_chars`` 1 and 2 (the limit never asked: the long post is refused with a 422) and 3, 4
+    """Kills ``max_chars`` 1 and 2 and ``post`` 27 (the limit never asked of a text target: the long
+    post is refused with a 422) and ``max_chars`` 3, 4
     (the instance asked again for every post): two long posts fit the instance's 150 characters, and
     the pass asks ``/api/v2/instance`` once."""
     long_title = "A fairly long headline about ferries and frozen fares in the harbour town, and more " * 2
