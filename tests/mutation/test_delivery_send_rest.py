@@ -17,11 +17,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "crosspost"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "targets"))
 
 from crosspost_helpers import T0, edit_article, later, make_article, make_config, new_engine, row_for, store_article
-from target_servers.base import Reply
+from target_servers.base import Reply, Request
 from target_servers.webhook import WebhookReceiver
 
 from syndicate.crosspost import deliver, plan
-from syndicate.crosspost.ledger import delivery_id
+from syndicate.crosspost.ledger import claim, delivery_id
+from syndicate.store.db import open_engine
 from syndicate.store.schema import articles
 
 
@@ -106,3 +107,39 @@ def test_a_crashing_target_is_logged_and_the_others_go_on(
     assert crashed == ["delivering to one crashed", "delivering to two crashed"]
     assert [e.split(":")[:2] for e in summary.errors] == [["one", " internal error"], ["two", " internal error"]]
     assert receiver.requests == []
+
+
+class ClaimingReceiver(WebhookReceiver):
+    """A receiver that, while answering the first event, lets another worker claim a second row."""
+
+    def __init__(self, database: str, taken: str) -> None:
+        super().__init__()
+        self.database, self.taken, self.claimed = database, taken, False
+
+    def handle(self, request: Request) -> Reply:
+        if not self.claimed:
+            other = open_engine(self.database)  # another process's connection to the same file
+            try:
+                self.claimed = claim(other, self.taken, later(1), None, "other-worker")
+            finally:
+                other.dispose()
+        return super().handle(request)
+
+
+def test_a_row_another_worker_took_is_skipped_and_the_pass_goes_on(engine: Engine, tmp_path: Path) -> None:
+    """Kills ``send`` 23 (a row someone else claimed taken for a rate limit: the pass stopped): the next
+    row is claimed by another worker while the first is being sent; it is skipped, the third is sent."""
+    ids = sorted(delivery_id(a, "hook") for a in ("a", "b", "c"))  # the order of due_ids (all due at once)
+    with ClaimingReceiver(f"sqlite:///{tmp_path / 'ledger.db'}", ids[1]) as receiver:
+        config = hooks(tmp_path, receiver, "hook")  # type: ignore[arg-type]
+        plan(engine, config, now=T0)
+        for name in ("a", "b", "c"):
+            store_article(engine, make_article(name, title=name.upper()), first_seen=later(1))
+        plan(engine, config, now=later(1))
+        summary = deliver(engine, config, now=later(1))
+        assert receiver.claimed  # type: ignore[attr-defined]
+        assert sorted(e["delivery_id"] for e in receiver.events) == [ids[0], ids[2]]  # type: ignore[attr-defined]
+    assert (summary.delivered, summary.rate_limited) == (2, 0)
+    taken = {delivery_id(a, "hook"): a for a in ("a", "b", "c")}[ids[1]]
+    row = row_for(engine, taken, "hook")
+    assert (row["state"], row["sending_owner"], row["attempts"]) == ("sending", "other-worker", 1)  # the other's
