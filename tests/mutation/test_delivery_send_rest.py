@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -143,3 +144,28 @@ def test_a_row_another_worker_took_is_skipped_and_the_pass_goes_on(engine: Engin
     taken = {delivery_id(a, "hook"): a for a in ("a", "b", "c")}[ids[1]]
     row = row_for(engine, taken, "hook")
     assert (row["state"], row["sending_owner"], row["attempts"]) == ("sending", "other-worker", 1)  # the other's
+
+
+class SlowReceiver(WebhookReceiver):
+    """A receiver that answers only once ``until`` (a ``time.monotonic`` instant) has passed."""
+
+    until = 0.0
+
+    def handle(self, request: Request) -> Reply:
+        time.sleep(max(0.0, self.until - time.monotonic()) + 0.05)
+        return super().handle(request)
+
+
+def test_no_send_starts_after_the_deadline(engine: Engine, tmp_path: Path) -> None:
+    """Kills ``_Deliverer.__init__`` 9 (the deadline not kept by the target's pass): the first send
+    starts before the deadline and ends after it; the two other due rows wait for the next pass."""
+    with SlowReceiver() as receiver:
+        config = hooks(tmp_path, receiver, "hook")  # type: ignore[arg-type]
+        plan(engine, config, now=T0)
+        for name in ("a", "b", "c"):
+            store_article(engine, make_article(name, title=name.upper()), first_seen=later(1))
+        plan(engine, config, now=later(1))
+        receiver.until = time.monotonic() + 1.0  # type: ignore[attr-defined]
+        summary = deliver(engine, config, now=later(1), deadline=receiver.until)  # type: ignore[attr-defined]
+        assert len(receiver.events) == 1  # type: ignore[attr-defined]
+    assert (summary.delivered, summary.pending) == (1, 2)
