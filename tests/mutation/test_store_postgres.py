@@ -60,3 +60,43 @@ def test_the_audit_trail_breaks_ties_by_the_last_written(engine: Engine) -> None
     expected = [f"s{n}" for n in range(11, -1, -1)]
     assert [row["subject"] for row in audit.list_audit(engine)] == expected
     assert [row["subject"] for row in audit.list_audit(engine, subject="s3")] == ["s3"]
+
+
+MIGRATE_AT = """
+import sys, time
+from syndicate.store.db import open_engine
+time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
+open_engine(sys.argv[1]).dispose()
+"""
+
+
+def test_processes_migrating_one_new_database_at_once_all_succeed() -> None:
+    """Kills ``db.x_upgrade_schema__mutmut_8`` (PostgreSQL's advisory lock around migrations skipped):
+    three processes started at the same instant on an empty database. Without the lock the second
+    one's CREATE TABLE waits for the first one's and then fails on the duplicate; with it, the others
+    wait, find the schema at head and do nothing. Broken by hand once: two of three failed."""
+    import subprocess
+    import sys
+    import time
+    import uuid
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    from tests.helpers.postgres import POSTGRES
+
+    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    name = f"syndicate_mig_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
+    try:
+        at = str(time.time() + 3.0)  # after every process has imported syndicate
+        runs = [subprocess.Popen([sys.executable, "-c", MIGRATE_AT, url, at], stderr=subprocess.PIPE, text=True)
+                for _ in range(3)]  # fmt: skip
+        results = [(run.wait(timeout=120), run.stderr.read() if run.stderr else "") for run in runs]
+        assert [code for code, _ in results] == [0, 0, 0], [err[-500:] for _, err in results]
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
