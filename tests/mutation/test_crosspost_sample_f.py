@@ -12,16 +12,11 @@ from sqlalchemy import Engine, insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "crosspost"))
 
-from crosspost_helpers import T0, edit_article, later, make_article, make_config, new_engine, store_article
+from crosspost_helpers import T0, edit_article, later, make_article, make_config, store_article
 
 from syndicate.crosspost import deliver, ledger, plan
 from syndicate.crosspost.planner import NewTargetNote, new_target_notes
 from syndicate.store.schema import deliveries
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    return new_engine(tmp_path)
 
 
 def files(tmp_path: Path, name: str = "site", **extra: object) -> dict[str, object]:

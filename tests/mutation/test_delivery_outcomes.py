@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator
 from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from sqlalchemy import Engine, delete
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "crosspost"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "targets"))
 
-from crosspost_helpers import T0, later, make_article, make_config, new_engine, row_for, set_row, store_article
+from crosspost_helpers import T0, later, make_article, make_config, row_for, set_row, store_article
 from target_servers.base import Reply
 from target_servers.webhook import WebhookReceiver
 
@@ -25,19 +24,6 @@ from syndicate.crosspost import deliver, plan
 from syndicate.crosspost.delivery import MAX_ATTEMPTS, DeliverySummary, retry_delay
 from syndicate.crosspost.ledger import delivery_id
 from syndicate.store.schema import articles
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = new_engine(tmp_path)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def receiver() -> Iterator[WebhookReceiver]:
-    with WebhookReceiver() as server:
-        yield server  # type: ignore[misc]
 
 
 def planned(engine: Engine, tmp_path: Path, receiver: WebhookReceiver, count: int = 1, **target: Any) -> list[str]:

@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import Engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "crosspost"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "targets"))
 
-from crosspost_helpers import later, make_article, make_config, new_engine, row_for, store_article
+from crosspost_helpers import later, make_article, make_config, row_for, store_article
 from target_servers.base import Reply
 from target_servers.webhook import WebhookReceiver
 
@@ -30,13 +28,6 @@ from syndicate.ownership import parse_owner
 from syndicate.store.articles import get_article
 
 LONG = "<p>" + " ".join(f"Sentence number {n} of a long article body goes on." for n in range(60)) + "</p>"
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = new_engine(tmp_path)
-    yield engine
-    engine.dispose()
 
 
 def preview_of(config: Any, engine: Engine, name: str, article_id: str) -> Any:

@@ -9,11 +9,9 @@ Discourse and Mastodon stand-ins of tests/targets (HTTP servers on 127.0.0.1), r
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import Engine, delete
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "crosspost"))
@@ -24,7 +22,6 @@ from crosspost_helpers import (
     later,
     make_article,
     make_config,
-    new_engine,
     row_for,
     set_row,
     store_article,
@@ -37,13 +34,6 @@ from syndicate.crosspost import deliver, plan
 from syndicate.store.schema import articles
 
 NOTE = "reconciled: the post exists; sending the change again"
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = new_engine(tmp_path)
-    yield engine
-    engine.dispose()
 
 
 def files_config(tmp_path: Path, **extra: Any) -> Any:

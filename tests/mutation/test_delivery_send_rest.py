@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ from sqlalchemy import Engine, update
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "crosspost"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "targets"))
 
-from crosspost_helpers import T0, edit_article, later, make_article, make_config, new_engine, row_for, store_article
+from crosspost_helpers import T0, edit_article, later, make_article, make_config, row_for, store_article
 from target_servers.base import Reply, Request
 from target_servers.webhook import WebhookReceiver
 
@@ -25,19 +24,6 @@ from syndicate.crosspost import deliver, plan
 from syndicate.crosspost.ledger import claim, delivery_id
 from syndicate.store.db import open_engine
 from syndicate.store.schema import articles
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = new_engine(tmp_path)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def receiver() -> Iterator[WebhookReceiver]:
-    with WebhookReceiver() as server:
-        yield server  # type: ignore[misc]
 
 
 def hooks(tmp_path: Path, receiver: WebhookReceiver, *names: str, **extra: Any) -> Any:
@@ -131,7 +117,7 @@ def test_a_row_another_worker_took_is_skipped_and_the_pass_goes_on(engine: Engin
     """Kills ``send`` 23 (a row someone else claimed taken for a rate limit: the pass stopped): the next
     row is claimed by another worker while the first is being sent; it is skipped, the third is sent."""
     ids = sorted(delivery_id(a, "hook") for a in ("a", "b", "c"))  # the order of due_ids (all due at once)
-    with ClaimingReceiver(f"sqlite:///{tmp_path / 'ledger.db'}", ids[1]) as receiver:
+    with ClaimingReceiver(engine.url.render_as_string(hide_password=False), ids[1]) as receiver:
         config = hooks(tmp_path, receiver, "hook")  # type: ignore[arg-type]
         plan(engine, config, now=T0)
         for name in ("a", "b", "c"):

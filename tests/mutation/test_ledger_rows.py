@@ -6,10 +6,8 @@ what a state change writes into every column it touches, and that it touches onl
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -18,17 +16,9 @@ from sqlalchemy import Engine, insert, select
 
 from syndicate.crosspost import ledger
 from syndicate.ownership import new_owner
-from syndicate.store.db import open_engine
 from syndicate.store.schema import deliveries
 
 T0 = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = open_engine(f"sqlite:///{tmp_path / 'ledger.db'}")
-    yield engine
-    engine.dispose()
 
 
 def add(

@@ -13,7 +13,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import Engine, select, update
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "crosspost"))
@@ -24,7 +23,6 @@ from crosspost_helpers import (
     later,
     make_article,
     make_config,
-    new_engine,
     row_for,
     set_row,
     store_article,
@@ -39,11 +37,6 @@ from syndicate.store.schema import articles
 
 ARR = Rights(holder="AP", statement="Copyright 2026 AP. All rights reserved.", license="all-rights-reserved",
              conditions=("permission-required",))
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    return new_engine(tmp_path)
 
 
 def files(tmp_path: Path, name: str = "site", **extra: object) -> dict[str, object]:

@@ -7,21 +7,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine, delete, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "crosspost"))
 
-from crosspost_helpers import T0, all_rows, later, make_article, make_config, new_engine, store_article
+from crosspost_helpers import T0, all_rows, later, make_article, make_config, store_article
 
 from syndicate.crosspost import deliver, plan
 from syndicate.store.codec import aware
 from syndicate.store.schema import targets
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    return new_engine(tmp_path)
 
 
 def files(tmp_path: Path, name: str = "site", **extra: object) -> dict[str, object]:

@@ -4,26 +4,16 @@ on a real SQLite file (docs/mutation-report.md, issue #21)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, insert
 
 from syndicate.store import activity
-from syndicate.store.db import open_engine
 from syndicate.store.schema import deliveries, passes
 
 NOW = datetime(2026, 11, 24, 15, 30, tzinfo=UTC)
 FIRST_DAY = datetime(2026, 10, 26, tzinfo=UTC)  # 30 days ending on NOW's date: Oct 26 .. Nov 24
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = open_engine(f"sqlite:///{tmp_path / 'activity.db'}")
-    yield engine
-    engine.dispose()
 
 
 def _delivery(n: int, target: str, state: str, delivered_at: datetime | None) -> dict[str, object]:

@@ -5,11 +5,8 @@ back; empty and missing values read as the defaults (docs/mutation-report.md, is
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine, insert, select
 
 from syndicate import jsontext
@@ -27,7 +24,6 @@ from syndicate.models import (
     SourceFeedInfo,
 )
 from syndicate.store import codec
-from syndicate.store.db import open_engine
 from syndicate.store.schema import articles
 
 T0 = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -57,13 +53,6 @@ ENTRY = NormalizedEntry(
     attribution=ATTRIBUTION, rights=RIGHTS, raw_hash="raw-1", content_hash="sha256:c1",
     is_original=True, rights_configured=True,
 )
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = open_engine(f"sqlite:///{tmp_path / 'codec.db'}")
-    yield engine
-    engine.dispose()
 
 
 def test_an_entry_survives_the_json_column_field_by_field() -> None:

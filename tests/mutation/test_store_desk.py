@@ -5,7 +5,6 @@ value by value: attribution corrections, the audit trail, the activity page's fi
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,20 +13,13 @@ from sqlalchemy import Engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "crosspost"))
 
-from crosspost_helpers import make_article, new_engine, store_article
+from crosspost_helpers import make_article, store_article
 
 from syndicate.normalize.hashing import content_hash
 from syndicate.store import activity, audit
 from syndicate.store.overrides import apply_override, conditions_for, get_overrides, set_override
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = new_engine(tmp_path)
-    yield engine
-    engine.dispose()
 
 
 def test_conditions_follow_the_licence_id() -> None:

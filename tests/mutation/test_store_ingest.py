@@ -7,12 +7,9 @@ searching and listing copies."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine, select
 
 from syndicate.config import SourceConfig
@@ -21,7 +18,6 @@ from syndicate.normalize import normalize_entry
 from syndicate.parse import parse_feed
 from syndicate.store import articles as store
 from syndicate.store.codec import aware
-from syndicate.store.db import open_engine
 from syndicate.store.overrides import set_override
 from syndicate.store.schema import articles, copies
 
@@ -43,13 +39,6 @@ def feed(source: str, items: list[tuple[str, str, str]], *, body: str = BODY) ->
     parsed = parse_feed(document.encode(), {"content-type": "application/rss+xml"}, f"https://{source}.example/feed")
     config = SourceConfig(name=source, url=f"https://{source}.example/feed")
     return [normalize_entry(e, parsed, config) for e in parsed.entries]
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = open_engine(f"sqlite:///{tmp_path / 'ingest.db'}")
-    yield engine
-    engine.dispose()
 
 
 def test_a_copy_under_another_url_joins_the_article_with_its_title(engine: Engine) -> None:

@@ -4,12 +4,10 @@ syncing with the configuration, what one fetch records, the schedule it sets
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import Engine, insert, select, update
 
 from syndicate.config import Config, config_from_dict
@@ -17,7 +15,6 @@ from syndicate.models import FetchResult, ParsedFeed
 from syndicate.store import audit
 from syndicate.store import sources as store
 from syndicate.store.codec import aware
-from syndicate.store.db import open_engine
 from syndicate.store.schema import sources, subscriptions
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -31,13 +28,6 @@ def make_config(tmp_path: Path, names: list[str], **settings: Any) -> Config:
         "source": [{"name": name, "url": f"https://{name}.example/feed"} for name in names],
     }
     return config_from_dict(raw, tmp_path / "syndicate.toml")
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = open_engine(f"sqlite:///{tmp_path / 'sources.db'}")
-    yield engine
-    engine.dispose()
 
 
 def row(engine: Engine, name: str) -> dict[str, Any]:

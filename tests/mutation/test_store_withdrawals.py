@@ -7,12 +7,9 @@ to the store for the mutation runs to attribute them (docs/mutation-report.md).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine, func, select
 
 from syndicate.config import OutputConfig, SourceConfig
@@ -20,7 +17,6 @@ from syndicate.models import NormalizedEntry, Tombstone
 from syndicate.normalize import normalize_entry
 from syndicate.parse import parse_feed
 from syndicate.store import articles as store
-from syndicate.store.db import open_engine
 from syndicate.store.schema import article_keys, articles, copies
 
 T0 = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -39,13 +35,6 @@ def entries(source: str, slugs: list[str], *, tag: str = "Science", language: st
     feed = parse_feed(body.encode(), {"content-type": "application/rss+xml"}, f"https://{source}.example/feed")
     config = SourceConfig(name=source, url=f"https://{source}.example/feed")
     return [normalize_entry(e, feed, config) for e in feed.entries]
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = open_engine(f"sqlite:///{tmp_path / 'store.db'}")
-    yield engine
-    engine.dispose()
 
 
 def titles(found: list) -> list[str]:  # type: ignore[type-arg]
