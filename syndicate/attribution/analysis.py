@@ -15,7 +15,7 @@ from syndicate.attribution.recognizers import RECOGNIZERS
 
 def built_in_analysis() -> dict[str, Any]:
     """Each built-in row's regex → its readings, computed now."""
-    return {prefilter.analysis_key(row.regex): prefilter.analyse(row.regex) for row in RECOGNIZERS}
+    return {prefilter.analysis_key(row.source): prefilter.analyse(row.source) for row in RECOGNIZERS}  # none compiled
 
 
 def main() -> None:

@@ -521,7 +521,6 @@ class AnchoredPrefilter:
         last: dict[str, list[int]] = {}
         starts: dict[str, dict[int, list[str]]] = {}
         checks: dict[int, tuple[tuple[tuple[str, ...], bool], ...]] = {}
-        self.literals: list[Literals] = []
         for row, (regex, how) in enumerate(zip(regexes, tried, strict=True)):
             needs = requirements(regex)
             prefixes = anchored_prefixes(regex) if how != ANYWHERE else None
@@ -534,15 +533,10 @@ class AnchoredPrefilter:
                         last.setdefault(prefix, []).append(row)
             else:  # the most selective requirement ("来源" rather than ":"; ties: the first, by strength)
                 primary = max(needs, key=_walk_key) if needs else None
-                if how != ANYWHERE:  # tried from the start only: a prefix is a literal its matches contain
-                    prefixes = anchored_prefixes(regex)
-                    if primary is None or (prefixes is not None and _walk_key(prefixes) > _walk_key(primary)):
-                        primary = prefixes
                 if primary is None:
                     always.append(row)
                 for lit in primary or ():
                     anywhere.setdefault(lit, []).append(row)
-            self.literals.append(primary)
             extra = [(tuple(sorted(s)), False) for s in needs if s != primary]
             extra += [(tuple(sorted(s)), True) for s in requirements(regex, raw=True)]
             extra = [e for e in extra if min(map(rarity, e[0])) >= MIN_CHECK_RARITY]

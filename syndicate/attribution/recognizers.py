@@ -223,7 +223,7 @@ class Recognizer:
         """The row's compiled regex (case-insensitive, ``.`` matching line breaks), compiled on first use."""
         found = self._regex
         if found is None:
-            found = re.compile(self.source.pattern, re.I | re.S)
+            found = re.compile(self.source.pattern, self.source.flags)
             object.__setattr__(self, "_regex", found)
         return found
 

@@ -307,19 +307,18 @@ def orphaned(row: Any, now: datetime, live_tokens: Collection[str]) -> bool:
     return since is None or since <= now - timedelta(seconds=SENDING_STALE)
 
 
-def left_behind(
-    conn: Connection, target: str, now: datetime, live_tokens: Collection[str] | Callable[[], Collection[str]]
-) -> list[Any]:
+def left_behind(conn: Connection, target: str, now: datetime, live_tokens: Callable[[], Collection[str]]) -> list[Any]:
     """The rows of ``target`` left in ``sending`` by a crash between request and record.
 
-    ``live_tokens``: this process's live owners, or a function giving them, called once the rows are
-    read. Passes run side by side in one process (the daemon's tick, a WebSub push): a set taken
-    before the read misses a pass that started and claimed a row in between, whose row would then
-    look orphaned and be sent twice. Read after, a pass that claimed a row is among the live ones or
-    has finished with it (and then the take-over finds the row changed)."""
+    ``live_tokens`` gives this process's live owners; it is called once the rows are read. Passes
+    run side by side in one process (the daemon's tick, a WebSub push): a set taken before the read
+    misses a pass that started and claimed a row in between, whose row would then look orphaned and
+    be sent twice. Read after, a pass that claimed a row is among the live ones or has finished with
+    it (and then the take-over finds the row changed). A function, not a set, so no caller can take
+    the set too early."""
     query = select(deliveries).where(and_(deliveries.c.target == target, deliveries.c.state == "sending"))
     rows = list(conn.execute(query))
-    live = live_tokens() if callable(live_tokens) else live_tokens
+    live = live_tokens()
     return [row for row in rows if orphaned(row, now, live)]
 
 

@@ -394,8 +394,8 @@ class _LazyPool:
         """The pool, or None when the pass processes on this thread."""
         if self._enabled and self._pool is None:
             context = get_context("forkserver")
-            # the recognizer table (its regexes compiled) is loaded once, in the fork server, and each
-            # worker forked from it starts with it instead of loading it again (about a CPU-second each)
+            # the recognizer table (its rows read and expanded; each regex is compiled on first use) is
+            # loaded once, in the fork server, and each worker forked from it starts with it
             context.set_forkserver_preload(["syndicate.attribution.notices"])
             self._pool = ProcessPoolExecutor(max_workers=self._workers, mp_context=context)
         return self._pool
