@@ -141,6 +141,7 @@ class Language:
     place_determiners: tuple[str, ...] = ()
     place_words: tuple[str, ...] = ()
     place_of: tuple[str, ...] = ()
+    place_adjectives: tuple[str, ...] = ()  # between determiner and place word: "meu antigo blog", "my old blog"
 
     @property
     def placeholders(self) -> dict[str, str]:
@@ -167,13 +168,16 @@ class Language:
         # as written after a preposition, so case-sensitive: "in the Journal of Open Law" keeps its name whole
         det = rf"(?:(?-i:{alternation(self.place_determiners)})\b\s*)?" if self.place_determiners else ""
         words = rf"(?-i:{alternation(self.place_words)})"
+        adj = rf"(?:(?-i:{alternation(self.place_adjectives)})\s+)?" if self.place_adjectives else ""
         of = rf"\s+(?:{alternation(self.place_of)})\b\s*{det}" if self.place_of else r"\s+"
-        head = rf"(?:{words})(?:\s+|(?:\s+[\w'’.-]+){{0,3}}?{of})(?=[“\"«]?(?-i:[{_UPPER}0-9])|https?://|(?:[a-z0-9-]+\.)+[a-z]{{2,}}\b)"
+        head = rf"{adj}(?:{words})(?:\s+|(?:\s+[\w'’.-]+){{0,3}}?{of})(?=[“\"«]?(?-i:[{_UPPER}0-9])|https?://|(?:[a-z0-9-]+\.)+[a-z]{{2,}}\b)"
+        # a month after a place word is a date, never a name ("em meu antigo medium no dia 5 de Maio de 2023")
+        head += rf"(?!(?:{alternation((*_EN_MONTHS[:12], *self.months))})\b)"
         # the place word alone is no name: "auf meinem Blog." is no outlet called "Blog" (only capitalised place
         # words can be read as a name; a domain that starts with one, "blog.example.com", stays a name)
         capitalised = any(word[:1].isupper() for word in self.place_words)
         not_a_word = rf"(?!(?:{words})(?![\w-]|\.[a-z0-9]))" if capitalised else ""
-        return rf"{det}(?:(?:{head})?{not_a_word}{pub}|(?:{words})\b)"
+        return rf"{det}(?:(?:{head})?{not_a_word}{pub}|{adj}(?:{words})\b)"
 
 
 def _spaced(word: str) -> str:
@@ -313,6 +317,7 @@ def languages() -> dict[str, Language]:
             place_determiners=tuple(data.get("place_determiners", ())),
             place_words=tuple(data.get("place_words", ())),
             place_of=tuple(data.get("place_of", ())),
+            place_adjectives=tuple(data.get("place_adjectives", ())),
         )
     return found
 
