@@ -102,7 +102,7 @@ _NOT_IN_NAME = (r"(?!(?-i:The|This|That|These|Those|A|An|In|On|At|It|Its|He|She|
 _PARTICLE = r"(?-i:de|du|des|la|le|del|della|van|von|der|den|da|dos|al|bin|ibn)"
 _PERSON = rf"{_NOT_IN_NAME}{_WORD}(?:\s+(?:{_PARTICLE}\s+)*{_NOT_IN_NAME}{_WORD})*"
 _SEP = r"\s*(?:\||–|—|-(?=\s)|·)\s*"
-_ZH_RUN = r"[^\s，。；：:,;|｜（()）“”「」《》！？!?、]{1,30}?(?=[\s，。；：:,;|｜（()）“”「」《》！？!?、]|$)"
+_ZH_RUN = r"[^\s，。；：:,;|｜（()）“”「」《》【】！？!?、]{1,30}?(?=[\s，。；：:,;|｜（()）“”「」《》【】！？!?、]|$)"
 _BASE_PLACEHOLDERS: dict[str, str] = {
     "HOLDER": rf"(?P<holder>{_NAME})",
     "OUTLET": rf"(?P<outlet>{_NAME})",
@@ -119,7 +119,7 @@ _BASE_PLACEHOLDERS: dict[str, str] = {
     "YEAR": r"(?P<year>(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)",
     # Chinese names are not capitalised: a run up to punctuation, a space or a quote ("本文转载自澎湃新闻。")
     # a URL stands for its host ("本文首发于 https://example.github.io"): "publisher9" is read as "publisher"
-    "ZH_PUB": rf"(?:(?:微信)?公众号(?:\s*[：:]\s*|\s+|(?=[“「《]))|(?:博客|专栏)(?:\s*[：:]\s*|\s+))?(?:https?://(?:www\.)?(?P<publisher9>(?:[a-z0-9-]+\.)+[a-z]{{2,}})[^\s，。；）)]*|[“「《]?(?P<publisher>{_ZH_RUN})[”」》]?)",
+    "ZH_PUB": rf"(?:(?:微信)?公众号(?:\s*[：:]\s*|\s+|(?=[“「《]))|(?:博客|专栏)(?:\s*[：:]\s*|\s+))?(?:https?://(?:www\.)?(?P<publisher9>(?:[a-z0-9-]+\.)+[a-z]{{2,}})[^\s，。；）)]*|[“「《【]?(?P<publisher>{_ZH_RUN})[”」》】]?)",
     "ZH_AUTHOR": rf"(?P<author>{_ZH_RUN})",
     "ZH_HOLDER": rf"(?P<holder>{_ZH_RUN})",
 }  # fmt: skip
