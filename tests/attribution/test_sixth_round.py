@@ -130,6 +130,32 @@ NOTICES = {
     "zh-dajiahao-woshi": ("<p>大家好，我是 @洛竹</p>", "lead", {"author": {"洛竹"}}),
     # zh: "本文同步于公众号 X" (zh.origin.tongbu-fabu without a verb)
     "zh-tongbu-yu": ("<p>本文同步于公众号洛竹早茶馆，转载请联系作者。</p>", "tail", {"notice": {None}}),
+    # an adapted piece, its authors and where it first appeared (MDN's notes): en.cross-posted-from and
+    # de.origin.angepasst-von. find_string id 6088774667 (en), 39767935467, 40205137740, 40524529823 (de); fresh f227
+    "en-adapted-from-by": (
+        '<blockquote><p>[!NOTE] This article is adapted from <a href="https://developer.chrome.com/docs/x/">Back/forward'
+        " cache notRestoredReasons API</a> by Chris Mills and Barry Pollard, originally published on"
+        ' <code>developer.chrome.com</code> in 2023 under the <a href="https://creativecommons.org/licenses/by/4.0/">'
+        "Creative Commons Attribution 4.0 License</a>.</p></blockquote>", "tail",
+        {"original_author": {"Chris Mills", "Barry Pollard"}, "original_publisher": {"developer.chrome.com"},
+         "license": {"CC-BY-4.0"}}),
+    "de-angepasst-von": (
+        '<blockquote><p>[!NOTE] Dieser Artikel ist eine Anpassung von <a href="https://developer.chrome.com/docs/x/">'
+        "Back/forward cache notRestoredReasons API</a> von Chris Mills und Barry Pollard, ursprünglich veröffentlicht"
+        ' auf <code>developer.chrome.com</code> im Jahr 2023 unter der <a href="https://creativecommons.org/licenses/'
+        'by/4.0/">Creative Commons Attribution 4.0 License</a>.</p></blockquote>', "tail",
+        {"original_author": {"Chris Mills", "Barry Pollard"}, "original_publisher": {"developer.chrome.com"},
+         "license": {"CC-BY-4.0"}}),
+    "de-wurde-aus-adaptiert": (
+        '<blockquote><p>[!NOTE] Dieses Beispiel wurde aus dem <a href="https://developer.chrome.com/blog/x">Origin'
+        " trial for Foldable APIs</a> von Alexis Menard und Thomas Steiner adaptiert, ursprünglich veröffentlicht auf"
+        " <code>developer.chrome.com</code> im Jahr 2024.</p></blockquote>", "lead",
+        {"original_author": {"Alexis Menard", "Thomas Steiner"}, "original_publisher": {"developer.chrome.com"}}),
+    # it: "Questo blog è stato originariamente pubblicato sul blog di X" (the subject "blog").
+    # find_string id 67028461637
+    "it-questo-blog": (
+        '<blockquote><p>Questo blog è stato originariamente pubblicato sul <a href="https://blog.openvoiceos.org/x">'
+        "blog di OpenVoiceOS</a></p></blockquote>", "lead", {"original_publisher": {"OpenVoiceOS"}}),
     # a read-more label glued after a bracketed wire credit (wire-credit.bracket). fresh f252 (Infobae)
     "es-wire-read-more": (
         "<p>El precio subió.(Con información de AFP y EFE)SEGUIR LEYENDO:Elon Musk habló tras la confirmación</p>",
@@ -142,7 +168,8 @@ def test_a_notice_of_the_kind_goes_and_gives_its_facts(name: str) -> None:
     html, where, want = NOTICES[name]
     text, found = _read(html, where)
     for word in ("publi", "paru", "erschien", "Kolumne", "原文", "发表", "转载", "produced", "Open Access",
-                 "appears in print", "我是", "同步", "información", "Nota"):
+                 "appears in print", "我是", "同步", "información", "Nota", "adapted", "angepasst", "Anpassung",
+                 "adaptiert"):
         assert word not in text, (name, text)
     facts = _facts(found)
     for fact, values in want.items():
@@ -188,6 +215,23 @@ LOOK_ALIKES = {
     # en: open access talked about, no grant
     "en-open-access-prose": "<p>Open Access week starts on Monday, and this article explains how to choose a"
                             " licence.</p>",
+    # de: a game or a series "erschien ursprünglich" (de.origin.erschien-zuerst wants a subject noun or the
+    # sentence's start). find_string id 56736804486, 56340208034, 11454429169, 68832983776
+    "de-monkey-island": "<p>Monkey Island erschien ursprünglich auf Disketten.</p>",
+    "de-frogger": "<p>Frogger erschien ursprünglich 1981 als Arcade-Automat von Konami.</p>",
+    "de-dragon-ball": "<p>Dragon Ball erschien ursprünglich von 1984 bis 1995 im Manga-Magazin Weekly Shōnen Jump und"
+                      " wurde später in 42 Bänden veröffentlicht.</p>",
+    # es: "apareció originalmente en" for a comic, a book, a term (find_string id 34142576133, 57443931947,
+    # 70087038602, 20910624380)
+    "es-snoopy": "<p>Snoopy apareció originalmente en la tira cómica Peanuts.</p>",
+    "es-el-libro": "<p>El libro apareció originalmente en inglés en 1912.</p>",
+    "es-agent": "<p>Agent! apareció originalmente en Hacker News el pasado abril.</p>",
+    "es-olor-a-codigo": "<p>El término olor a código apareció originalmente en la wiki de C2.</p>",
+    # pt: "publicado originalmente em" a year, for software or a book (find_string id 25135066389, 71349272996)
+    "pt-git": "<p>O Git foi publicado originalmente em abril de 2005 e foi desenvolvido por Linus Torvalds.</p>",
+    "pt-classico": "<p>Publicado originalmente em 1929, o clássico Self-Mastery and Fate apresenta a tese.</p>",
+    # en: adapted from a talk, no origin named (en.cross-posted-from needs "originally published on" after the names)
+    "en-adapted-talk": "<p>The talk was adapted from a lecture by Jane Doe, and the slides are online.</p>",
     # zh: 出自 in the middle of a sentence (find_string id 55119162866); 最早发表于 followed by more of the sentence
     # (find_string id 2268977640) or with a subject (id 15916934442)
     "zh-gaiju-chuzi": "<p>该句原文出自 HD-015 而非 HD-006 本体，与上述三点结论完全一致。</p>",
