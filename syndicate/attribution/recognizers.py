@@ -118,8 +118,10 @@ _BASE_PLACEHOLDERS: dict[str, str] = {
                   r"|air|sea|road|rail|night|day|noon|midnight|christmas|easter|spring|summer|autumn|fall|winter)",
     "YEAR": r"(?P<year>(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)",
     # Chinese names are not capitalised: a run up to punctuation, a space or a quote ("本文转载自澎湃新闻。")
-    # a URL stands for its host ("本文首发于 https://example.github.io"): "publisher9" is read as "publisher"
-    "ZH_PUB": rf"(?:(?:微信)?公众号(?:\s*[：:]\s*|\s+|(?=[“「《]))|(?:博客|专栏)(?:\s*[：:]\s*|\s+))?(?:https?://(?:www\.)?(?P<publisher9>(?:[a-z0-9-]+\.)+[a-z]{{2,}})[^\s，。；）)]*|[“「《【]?(?P<publisher>{_ZH_RUN})[”」》】]?)",
+    # a URL stands for its host ("本文首发于 https://example.github.io"): "publisher9" is read as "publisher"; one's own
+    # blog or an unnamed WeChat account names no outlet ("本文首发于个人博客", "本文首发于微信公众号，欢迎转载")
+    "ZH_PUB": rf"(?:(?:微信)?公众号(?:\s*[：:]\s*|\s+|(?=[“「《]))|(?:博客|专栏)(?:\s*[：:]\s*|\s+))?(?:https?://(?:www\.)?(?P<publisher9>(?:[a-z0-9-]+\.)+[a-z]{{2,}})[^\s，。；）)]*|(?:(?:个人|我的|本人)(?:博客|网站|主页|站点|公众号|专栏)|(?:微信)?公众号)(?=\s*(?:[，。；：:,;!！]|$))"
+               rf"|[“「《【]?(?P<publisher>{_ZH_RUN})[”」》】]?)",
     "ZH_AUTHOR": rf"(?P<author>{_ZH_RUN})",
     "ZH_HOLDER": rf"(?P<holder>{_ZH_RUN})",
 }  # fmt: skip

@@ -156,6 +156,9 @@ NOTICES = {
     "it-questo-blog": (
         '<blockquote><p>Questo blog è stato originariamente pubblicato sul <a href="https://blog.openvoiceos.org/x">'
         "blog di OpenVoiceOS</a></p></blockquote>", "lead", {"original_publisher": {"OpenVoiceOS"}}),
+    # fr: "Ce récit a été initialement publié dans X" (the subject "récit"). find_string id 69543492239
+    "fr-ce-recit": ("<p>Ce récit a été initialement publié dans Alpine Mag.</p>", "tail",
+                    {"original_publisher": {"Alpine Mag"}}),
     # a read-more label glued after a bracketed wire credit (wire-credit.bracket). fresh f252 (Infobae)
     "es-wire-read-more": (
         "<p>El precio subió.(Con información de AFP y EFE)SEGUIR LEYENDO:Elon Musk habló tras la confirmación</p>",
@@ -179,6 +182,17 @@ def test_a_notice_of_the_kind_goes_and_gives_its_facts(name: str) -> None:
 def test_a_month_after_a_place_word_is_never_the_publisher() -> None:
     """Kills: the month look-ahead after {PLACE}'s head ("no dia 5 de Maio" read "Maio" as the outlet)."""
     _, found = _read("<p>Texto originalmente publicado em meu antigo medium no dia 5 de Maio de 2023</p>", "lead")
+    assert "original_publisher" not in _facts(found)
+
+
+@pytest.mark.parametrize("html", [
+    "<blockquote><p>本文首发于个人博客</p></blockquote>",  # find_string id 17781729942
+    "<p><em>本文首发于微信公众号，欢迎转载，请注明出处。</em></p>",  # find_string id 53045582817
+])
+def test_ones_own_blog_or_an_unnamed_wechat_account_names_no_outlet(html: str) -> None:
+    """{ZH_PUB} matches them without a name: the notice goes and no publisher is made up ("个人博客" was one)."""
+    text, found = _read(html, "lead")
+    assert "首发" not in text
     assert "original_publisher" not in _facts(found)
 
 
@@ -230,6 +244,13 @@ LOOK_ALIKES = {
     # pt: "publicado originalmente em" a year, for software or a book (find_string id 25135066389, 71349272996)
     "pt-git": "<p>O Git foi publicado originalmente em abril de 2005 e foi desenvolvido por Linus Torvalds.</p>",
     "pt-classico": "<p>Publicado originalmente em 1929, o clássico Self-Mastery and Fate apresenta a tese.</p>",
+    # pt: a data set or a package "foi publicado originalmente no" (find_string id 54964838510, 52590497161)
+    "pt-conjunto-de-dados": "<p>Este conjunto de dados foi publicado originalmente no livro The Audubon Society Field"
+                            " Guide to North American Mushrooms (1981) por G. H. Lincoff.</p>",
+    "pt-pacote": "<p>Este pacote foi publicado originalmente no escopo @plebbit. Ele foi renomeado para"
+                 " @bitsocial/captcha-canvas-challenge.</p>",
+    # fr: a product "a été initialement publiée" (find_string id 30408497938)
+    "fr-azure": "<p>Lorsque Azure a été initialement publiée, l'accès aux abonnements était basé sur deux rôles.</p>",
     # en: adapted from a talk, no origin named (en.cross-posted-from needs "originally published on" after the names)
     "en-adapted-talk": "<p>The talk was adapted from a lecture by Jane Doe, and the slides are online.</p>",
     # zh: 出自 in the middle of a sentence (find_string id 55119162866); 最早发表于 followed by more of the sentence
