@@ -94,13 +94,16 @@ _WORD = (
 )
 # lower-case words allowed inside a name when a capitalised word follows ("Centre for Research")
 _CONNECTOR = r"(?-i:of|the|for|and|&|de|du|des|la|le|del|della|van|von|der|den|da|dos|y|al|bin|ibn)"
-_NAME = rf"(?:(?-i:the\s+)?{_WORD}(?:\s+(?:{_CONNECTOR}\s+)*{_WORD})*|(?:[a-z0-9-]+\.)+[a-z]{{2,}}\b)"
+# a capitalised "By" ends a name: "Originally published on Medium By NAME" names Medium
+_NAME = rf"(?:(?-i:the\s+)?{_WORD}(?:\s+(?:{_CONNECTOR}\s+)*(?!(?-i:By)\s){_WORD})*|(?:[a-z0-9-]+\.)+[a-z]{{2,}}\b)"
 # a capitalised word that starts a sentence, never a name ("By Jeff Turrentine The coal industry…")
 _NOT_IN_NAME = (r"(?!(?-i:The|This|That|These|Those|A|An|In|On|At|It|Its|He|She|We|They|I|When|While|As|If|But"
                 r"|Or|From|With|Here|There|What|Why|How|Our|My|Your)\b(?!\.))")  # "A." "I." are initials
 # a person's name: no "and"/"&" inside (they separate people), so a list parses one way only
 _PARTICLE = r"(?-i:de|du|des|la|le|del|della|van|von|der|den|da|dos|al|bin|ibn)"
-_PERSON = rf"{_NOT_IN_NAME}{_WORD}(?:\s+(?:{_PARTICLE}\s+)*{_NOT_IN_NAME}{_WORD})*"
+# or a handle ("par @rawfiner", "written by @jane_doe")
+_HANDLE = r"@[A-Za-z0-9_][\w.-]{0,38}(?<![.-])"
+_PERSON = rf"(?:{_HANDLE}|{_NOT_IN_NAME}{_WORD}(?:\s+(?:{_PARTICLE}\s+)*{_NOT_IN_NAME}{_WORD})*)"
 _SEP = r"\s*(?:\||–|—|-(?=\s)|·)\s*"
 _ZH_RUN = r"[^\s，。；：:,;|｜（()）“”「」《》【】！？!?、]{1,30}?(?=[\s，。；：:,;|｜（()）“”「」《》【】！？!?、]|$)"
 _BASE_PLACEHOLDERS: dict[str, str] = {

@@ -159,6 +159,31 @@ NOTICES = {
     # fr: "Ce récit a été initialement publié dans X" (the subject "récit"). find_string id 69543492239
     "fr-ce-recit": ("<p>Ce récit a été initialement publié dans Alpine Mag.</p>", "tail",
                     {"original_publisher": {"Alpine Mag"}}),
+    # a byline after the place, a handle as the author: "… sur le forum par @rawfiner" (fr.origin.publie-a-l-origine).
+    # find_string id 19589090541 (fresh f110)
+    "fr-par-handle": (
+        '<p>Ce texte a été publié initialement sur le <a href="https://forums.darktable.fr/showthread.php?tid=4017">'
+        "forum</a> par @rawfiner. Je le reproduit ici avec son autorisation pour lui assurer une plus large audience."
+        "</p>", "lead", {"original_author": {"@rawfiner"}, "original_publisher": {"forums.darktable.fr"},
+                         "license": {"permission"}}),
+    # FreshRSS's note: "Article publié initialement sur <a>FEED</a> par AUTHOR" (find_string id 3489661367)
+    "fr-par-nom": (
+        '<p>Article publié initialement sur <a href="https://exemple.fr/">Le Journal du Hacker</a> par Jean Dupont</p>',
+        "lead", {"original_author": {"Jean Dupont"}, "original_publisher": {"Le Journal du Hacker"}}),
+    # CNCF's lead line "Community post originally published on Medium by NAME" (find_string id 45488394472,
+    # 56298407477 "Ambassador post …"), "Originally published on Medium By [NAME](…) on [DATE](…)." (id 16624144064:
+    # a capitalised "By" ends the name), lower-case "on medium by NAME, role" (id 46433756465)
+    "en-community-post": ("<p><em>Community post originally published on Medium by Dotan Horovits</em></p>", "lead",
+                          {"original_author": {"Dotan Horovits"}, "original_publisher": {"Medium"}}),
+    "en-ambassador-post": ("<p><em>Ambassador post originally published on Medium by Emin Alemdar</em></p>", "lead",
+                           {"original_author": {"Emin Alemdar"}, "original_publisher": {"Medium"}}),
+    "en-medium-by-on-date": (
+        '<p>Originally published on Medium By <a href="https://medium.com/@priyanshrastogi">Priyansh Rastogi</a> on'
+        ' <a href="https://medium.com/p/b4a57f323815">October 6, 2019</a>.</p>', "tail",
+        {"original_author": {"Priyansh Rastogi"}, "original_publisher": {"Medium"}}),
+    "en-lower-medium-by": (
+        "<p>Originally published on medium by Mihajlo Grbovic, Senior Machine Learning Scientist @ Airbnb.</p>", "tail",
+        {"original_author": {"Mihajlo Grbovic"}}),
     # a read-more label glued after a bracketed wire credit (wire-credit.bracket). fresh f252 (Infobae)
     "es-wire-read-more": (
         "<p>El precio subió.(Con información de AFP y EFE)SEGUIR LEYENDO:Elon Musk habló tras la confirmación</p>",
@@ -172,7 +197,7 @@ def test_a_notice_of_the_kind_goes_and_gives_its_facts(name: str) -> None:
     text, found = _read(html, where)
     for word in ("publi", "paru", "erschien", "Kolumne", "原文", "发表", "转载", "produced", "Open Access",
                  "appears in print", "我是", "同步", "información", "Nota", "adapted", "angepasst", "Anpassung",
-                 "adaptiert"):
+                 "adaptiert", "originally"):
         assert word not in text, (name, text)
     facts = _facts(found)
     for fact, values in want.items():
@@ -251,6 +276,8 @@ LOOK_ALIKES = {
                  " @bitsocial/captcha-canvas-challenge.</p>",
     # fr: a product "a été initialement publiée" (find_string id 30408497938)
     "fr-azure": "<p>Lorsque Azure a été initialement publiée, l'accès aux abonnements était basé sur deux rôles.</p>",
+    # en: "first published in YEAR by" a publisher: no place, so no origin notice and no author
+    "en-published-in-year-by": "<p>This story was first published in 2019 by Penguin, and reissued in 2023.</p>",
     # en: adapted from a talk, no origin named (en.cross-posted-from needs "originally published on" after the names)
     "en-adapted-talk": "<p>The talk was adapted from a lecture by Jane Doe, and the slides are online.</p>",
     # zh: 出自 in the middle of a sentence (find_string id 55119162866); 最早发表于 followed by more of the sentence
