@@ -50,9 +50,9 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "real-notices"
 LEVELS = {
     "cases.json": (39, 39),
     "extra-cases.json": (87, 84),  # x12, x83, x85 stay unread
-    # dev 47/47, test 49/52, test2 25/32, dev2 7/7, test3 26/27, test4 37/39 (38 in its own half: f202 and
-    # f180 share a body's words, so the full run stores one), test5 54/61 (25 on arrival, 32 after the fifth round,
-    # 55 after the sixth, which read it as a development half; docs/attribution-real-text.md); test2 26/32
+    # dev 47/47, test 49/52, test2 26/32, dev2 7/7, test3 26/27, test4 37/39 (38 in its own half: f202 and f180
+    # share a body's words, so the full run stores one), test5 55/61 (25 on arrival, 32 after the fifth round, 55
+    # after the sixth, which read it as a development half; docs/attribution-real-text.md)
     "fresh-cases.json": (265, 247),
 }
 
