@@ -231,6 +231,19 @@ def test_the_substack_appeal_goes_in_the_middle_of_a_body() -> None:
     assert OWN[1] in body.text
 
 
+@pytest.mark.parametrize("html", [
+    # find_string id 53897249314, 52144533559 (en); 59561818504 (es)
+    "<p>Thanks for reading Joe’s Nerdy Rants! Subscribe for free to receive new posts and support my work.</p>",
+    "<p>Thanks for reading Techstructive Weekly! Subscribe for free to receive new posts and support my work.</p>",
+    "<p>¡Gracias por leer Transformateck! Suscríbete gratis para recibir nuevas publicaciones y apoyar mi trabajo.</p>",
+])
+def test_substacks_subscribe_caption_goes_wherever_it_sits(html: str) -> None:
+    """en.appeal.substack-subscribe-free, es.appeal.substack-suscribete-gratis (scope block)."""
+    body = clean_body(ARTICLE.replace("</p><p>", "</p>" + html + "<p>", 1) + "<p>One.</p><p>Two.</p>")
+    assert "Subscribe" not in body.text and "Suscríbete" not in body.text
+    assert OWN[1] in body.text
+
+
 LOOK_ALIKES = {
     # fr: a book, not the article, "est initialement paru" (the subject noun is required)
     "fr-livre": "<p>Ce livre est initialement paru en 1998 chez Gallimard, puis a été réédité.</p>",
@@ -278,6 +291,8 @@ LOOK_ALIKES = {
     "fr-azure": "<p>Lorsque Azure a été initialement publiée, l'accès aux abonnements était basé sur deux rôles.</p>",
     # en: "first published in YEAR by" a publisher: no place, so no origin notice and no author
     "en-published-in-year-by": "<p>This story was first published in 2019 by Penguin, and reissued in 2023.</p>",
+    # en: a sign-off that asks nothing
+    "en-thanks-for-reading": "<p>Thanks for reading! I will write more about the harbor next week.</p>",
     # en: adapted from a talk, no origin named (en.cross-posted-from needs "originally published on" after the names)
     "en-adapted-talk": "<p>The talk was adapted from a lecture by Jane Doe, and the slides are online.</p>",
     # zh: 出自 in the middle of a sentence (find_string id 55119162866); 最早发表于 followed by more of the sentence
