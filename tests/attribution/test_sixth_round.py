@@ -102,6 +102,14 @@ NOTICES = {
         " updates via Facebook , Twitter and the Morning Briefing newsletter . A version of this article appears in"
         " print on November 23, 2016, on Page A17 of the New York edition with the headline: At Trump’s Properties,"
         " a Showcase. Order Reprints | Today's Paper | Subscribe</p>", "tail", {"appeal": {None}, "notice": {None}}),
+    # the print-edition note with an abbreviated month (find_string id 497609237)
+    "en-print-edition-dec": (
+        "<p>A version of this article appears in print on Dec. 6, 2021, Section B, Page 1 of the New York edition with"
+        " the headline: How TikTok Keeps Users Glued to It.</p>", "tail", {"notice": {None}}),
+    # pt: a partner's production credit (pt.origin.reportagem-produzida-por). find_string id 28205494761
+    "pt-reportagem-produzida-pela": (
+        "<p>Esta reportagem foi produzida pela Amazônia Real com apoio da Clua e faz parte do especial “Olhando por"
+        " Dentro da Floresta Amazônica”.</p>", "tail", {"original_publisher": {"Amazônia Real"}}),
     # de: a self re-run "als Blogbeitrag" (de.origin.nur-datum). fresh f231
     "de-als-blogbeitrag": (
         "<p>Dieser Beitrag erschien ursprünglich 2022 als Blogbeitrag.</p>", "lead", {"notice": {None}}),
@@ -197,7 +205,7 @@ def test_a_notice_of_the_kind_goes_and_gives_its_facts(name: str) -> None:
     text, found = _read(html, where)
     for word in ("publi", "paru", "erschien", "Kolumne", "原文", "发表", "转载", "produced", "Open Access",
                  "appears in print", "我是", "同步", "información", "Nota", "adapted", "angepasst", "Anpassung",
-                 "adaptiert", "originally"):
+                 "adaptiert", "originally", "produzida"):
         assert word not in text, (name, text)
     facts = _facts(found)
     for fact, values in want.items():
@@ -291,6 +299,17 @@ LOOK_ALIKES = {
     "fr-azure": "<p>Lorsque Azure a été initialement publiée, l'accès aux abonnements était basé sur deux rôles.</p>",
     # en: "first published in YEAR by" a publisher: no place, so no origin notice and no author
     "en-published-in-year-by": "<p>This story was first published in 2019 by Penguin, and reissued in 2023.</p>",
+    # pt: a report "produzida com base em" its sources, "com apoio do" a funder, "pela equipe do" the site itself
+    # (find_string id 61772197264, 12211479452, 61703728647)
+    "pt-produzida-com-base": "<p>Esta reportagem foi produzida com base em apuração e fontes identificadas no"
+                             " texto.</p>",
+    "pt-produzida-com-apoio": "<p>Esta reportagem foi produzida com apoio do Report for the World, uma iniciativa do"
+                              " The GroundTruth Project.</p>",
+    "pt-produzida-pela-equipe": "<p>Esta reportagem foi produzida pela equipe do CumaruNews com base em fontes"
+                                " identificadas no texto.</p>",
+    # en: "appears in print" said of a quote (find_string id 60405654017)
+    "en-appears-in-print-quote": "<p>This is very likely not Twain. It appears in print only from the 1970s, long"
+                                 " after his death.</p>",
     # en: a sign-off that asks nothing
     "en-thanks-for-reading": "<p>Thanks for reading! I will write more about the harbor next week.</p>",
     # en: adapted from a talk, no origin named (en.cross-posted-from needs "originally published on" after the names)
