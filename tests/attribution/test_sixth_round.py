@@ -192,6 +192,19 @@ NOTICES = {
     "en-lower-medium-by": (
         "<p>Originally published on medium by Mihajlo Grbovic, Senior Machine Learning Scientist @ Airbnb.</p>", "tail",
         {"original_author": {"Mihajlo Grbovic"}}),
+    # fr: "La version originale de cet article a été publiée [le DATE] sur X" (fr.origin.une-version-de).
+    # find_string id 46106350098, 2207261176, 8362887262; "La [Version d’origine][] … est parue sur le blog écrit par
+    # [@joshduffney][]" (fresh f215: an unresolved reference link, a handle)
+    "fr-version-originale": (
+        '<p><em><a href="https://theconversation.com/gilets-jaunes-108048">La version originale de cet article</a> a'
+        " été publiée sur le site The Conversation, dont franceinfo est partenaire.</em></p>", "tail",
+        {"original_publisher": {"The Conversation"}}),
+    "fr-version-originale-date": (
+        "<p>(La version originale de cet article a été publiée le 24 décembre 2007 sur szabgab.com).</p>", "lead",
+        {"original_publisher": {"szabgab.com"}}),
+    "fr-version-d-origine-parue": (
+        "<blockquote><p>[!NOTE] La [Version d’origine][] de cet article est parue sur le blog écrit par"
+        " [@joshduffney][].</p></blockquote>", "lead", {"original_author": {"@joshduffney"}}),
     # a read-more label glued after a bracketed wire credit (wire-credit.bracket). fresh f252 (Infobae)
     "es-wire-read-more": (
         "<p>El precio subió.(Con información de AFP y EFE)SEGUIR LEYENDO:Elon Musk habló tras la confirmación</p>",
@@ -205,7 +218,7 @@ def test_a_notice_of_the_kind_goes_and_gives_its_facts(name: str) -> None:
     text, found = _read(html, where)
     for word in ("publi", "paru", "erschien", "Kolumne", "原文", "发表", "转载", "produced", "Open Access",
                  "appears in print", "我是", "同步", "información", "Nota", "adapted", "angepasst", "Anpassung",
-                 "adaptiert", "originally", "produzida"):
+                 "adaptiert", "originally", "produzida", "version originale", "Version d’origine"):
         assert word not in text, (name, text)
     facts = _facts(found)
     for fact, values in want.items():
@@ -310,6 +323,11 @@ LOOK_ALIKES = {
     # en: "appears in print" said of a quote (find_string id 60405654017)
     "en-appears-in-print-quote": "<p>This is very likely not Twain. It appears in print only from the 1970s, long"
                                  " after his death.</p>",
+    # fr: "La version originale de cet article utilisait …" (find_string id 11274873503), "La version d’origine des
+    # outils utilise …" (id 5040771313)
+    "fr-version-originale-utilisait": "<p>La version originale de cet article utilisait des numéros spécifiques de"
+                                      " versions.</p>",
+    "fr-version-d-origine-outils": "<p>La version d’origine des outils utilise le runtime de Functions 1.x.</p>",
     # en: a sign-off that asks nothing
     "en-thanks-for-reading": "<p>Thanks for reading! I will write more about the harbor next week.</p>",
     # en: adapted from a talk, no origin named (en.cross-posted-from needs "originally published on" after the names)
