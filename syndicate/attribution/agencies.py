@@ -37,6 +37,10 @@ _LEAD_INS = (
 )
 # lead-ins read only in brackets: alone they are prose ("Il a parlé avec AFP")
 _BRACKET_LEAD_INS = (r"avec\s+(?:l[’']\s*)?", r"d[’']apr[eè]s\s+", r"with\s+")
+# a "read more" label glued after a bracketed credit, with the headlines it lists: "(Con información de AFP y EFE)SEGUIR
+# LEYENDO:Elon Musk habló …" (Infobae)
+_READ_MORE = (r"seguir leyendo|leer m[aá]s|lea tambi[eé]n|lee tambi[eé]n|leia tamb[eé]m|leia mais|lire aussi|read more|"
+              r"weiterlesen|leggi anche")
 _ARTICLE = (r"(?:(?:la|el|the|der|die|da|do|das|dos|del|l[’'])\s*)?"
             r"(?:(?:agencia|agência|agenzia|agence|nachrichtenagentur|news\s+agency)\s+)?")
 
@@ -77,7 +81,8 @@ def rows() -> list[dict[str, Any]]:
     bracketed = "|".join((*_LEAD_INS, *_BRACKET_LEAD_INS))
     return [
         {"id": "wire-credit.bracket", "kind": "attribution", "scope": "clause", "where": "tail",
-         "pattern": rf"[(（]\s*(?:(?:{bracketed})\s*)?{_ARTICLE}(?P<publisher>{agency}){more}\s*[)）][\s.。]*$",
+         "pattern": rf"[(（]\s*(?:(?:{bracketed})\s*)?{_ARTICLE}(?P<publisher>{agency}){more}\s*[)）]"
+                    rf"(?:\s*(?:{_READ_MORE})\s*:.{{1,600}})?[\s.。]*$",
          "example": "Il a été retrouvé vivant dimanche. (avec AFP)"},
         {"id": "wire-credit.lead-in", "kind": "attribution", "scope": "clause", "where": "tail",
          "pattern": rf"(?:^|(?<=[\s.。]))(?:{free})\s*{_ARTICLE}(?P<publisher>{agency}){more}[\s.。]*$",

@@ -209,7 +209,7 @@ def find_hits(
     original = text
     if "][" in text:  # Markdown reference links left unresolved: read "[blog de X][original]" as "blog de X"
         text = _MD_REFERENCE.sub(_blank_brackets, text)
-    marker = _ALERT_MARKER.match(text) if "[!" in text else None
+    marker = _ALERT_MARKER.match(text) if "[!" in text or "!!!" in text or "???" in text else None
     if marker:  # a GitHub alert's marker ("> [!NOTE]") before the note's first sentence: read as spaces
         text = " " * marker.end() + text[marker.end() :]
     candidates = table.candidates(text, lead=lead, tail=tail)  # exact: skips rows that cannot match here
@@ -299,7 +299,11 @@ def unique_hits(hits: list[Hit]) -> list[Hit]:
     return out
 
 
-_ALERT_MARKER = re.compile(r"^\W{0,3}\[!(?:note|tip|important|warning|caution|info)\]", re.I)
+# a GitHub alert's marker ("> [!NOTE]") or an unrendered MkDocs admonition's head ('!!! info "Republication"')
+_ALERT_MARKER = re.compile(
+    r"^\W{0,3}(?:\[!(?:note|tip|important|warning|caution|info)\]"
+    r'|(?<=!!!|\?\?\?)\s*(?:note|abstract|summary|info|tip|success|question|warning|failure|danger|bug|example|quote)'
+    r'\b(?:\s+"[^"\n]{0,60}")?)', re.I)
 _MD_REFERENCE = re.compile(r"\[([^\[\]]{1,200})\]\[[^\[\]]{0,40}\]")
 
 

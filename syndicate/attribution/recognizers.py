@@ -94,15 +94,18 @@ _WORD = (
 )
 # lower-case words allowed inside a name when a capitalised word follows ("Centre for Research")
 _CONNECTOR = r"(?-i:of|the|for|and|&|de|du|des|la|le|del|della|van|von|der|den|da|dos|y|al|bin|ibn)"
-_NAME = rf"(?:(?-i:the\s+)?{_WORD}(?:\s+(?:{_CONNECTOR}\s+)*{_WORD})*|(?:[a-z0-9-]+\.)+[a-z]{{2,}}\b)"
+# a capitalised "By" ends a name: "Originally published on Medium By NAME" names Medium
+_NAME = rf"(?:(?-i:the\s+)?{_WORD}(?:\s+(?:{_CONNECTOR}\s+)*(?!(?-i:By)\s){_WORD})*|(?:[a-z0-9-]+\.)+[a-z]{{2,}}\b)"
 # a capitalised word that starts a sentence, never a name ("By Jeff Turrentine The coal industry…")
 _NOT_IN_NAME = (r"(?!(?-i:The|This|That|These|Those|A|An|In|On|At|It|Its|He|She|We|They|I|When|While|As|If|But"
                 r"|Or|From|With|Here|There|What|Why|How|Our|My|Your)\b(?!\.))")  # "A." "I." are initials
 # a person's name: no "and"/"&" inside (they separate people), so a list parses one way only
 _PARTICLE = r"(?-i:de|du|des|la|le|del|della|van|von|der|den|da|dos|al|bin|ibn)"
-_PERSON = rf"{_NOT_IN_NAME}{_WORD}(?:\s+(?:{_PARTICLE}\s+)*{_NOT_IN_NAME}{_WORD})*"
+# or a handle ("par @rawfiner", "written by @jane_doe")
+_HANDLE = r"@[A-Za-z0-9_][\w.-]{0,38}(?<![.-])"
+_PERSON = rf"(?:{_HANDLE}|{_NOT_IN_NAME}{_WORD}(?:\s+(?:{_PARTICLE}\s+)*{_NOT_IN_NAME}{_WORD})*)"
 _SEP = r"\s*(?:\||–|—|-(?=\s)|·)\s*"
-_ZH_RUN = r"[^\s，。；：:,;|｜（()）“”「」《》！？!?、]{1,30}?(?=[\s，。；：:,;|｜（()）“”「」《》！？!?、]|$)"
+_ZH_RUN = r"[^\s，。；：:,;|｜（()）“”「」《》【】！？!?、]{1,30}?(?=[\s，。；：:,;|｜（()）“”「」《》【】！？!?、]|$)"
 _BASE_PLACEHOLDERS: dict[str, str] = {
     "HOLDER": rf"(?P<holder>{_NAME})",
     "OUTLET": rf"(?P<outlet>{_NAME})",
@@ -118,8 +121,10 @@ _BASE_PLACEHOLDERS: dict[str, str] = {
                   r"|air|sea|road|rail|night|day|noon|midnight|christmas|easter|spring|summer|autumn|fall|winter)",
     "YEAR": r"(?P<year>(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)",
     # Chinese names are not capitalised: a run up to punctuation, a space or a quote ("本文转载自澎湃新闻。")
-    # a URL stands for its host ("本文首发于 https://example.github.io"): "publisher9" is read as "publisher"
-    "ZH_PUB": rf"(?:(?:微信)?公众号(?:\s*[：:]\s*|\s+|(?=[“「《]))|(?:博客|专栏)(?:\s*[：:]\s*|\s+))?(?:https?://(?:www\.)?(?P<publisher9>(?:[a-z0-9-]+\.)+[a-z]{{2,}})[^\s，。；）)]*|[“「《]?(?P<publisher>{_ZH_RUN})[”」》]?)",
+    # a URL stands for its host ("本文首发于 https://example.github.io"): "publisher9" is read as "publisher"; one's own
+    # blog or an unnamed WeChat account names no outlet ("本文首发于个人博客", "本文首发于微信公众号，欢迎转载")
+    "ZH_PUB": rf"(?:(?:微信)?公众号(?:\s*[：:]\s*|\s+|(?=[“「《]))|(?:博客|专栏)(?:\s*[：:]\s*|\s+))?(?:https?://(?:www\.)?(?P<publisher9>(?:[a-z0-9-]+\.)+[a-z]{{2,}})[^\s，。；）)]*|(?:(?:个人|我的|本人)(?:博客|网站|主页|站点|公众号|专栏)|(?:微信)?公众号)(?=\s*(?:[，。；：:,;!！]|$))"
+               rf"|[“「《【]?(?P<publisher>{_ZH_RUN})[”」》】]?)",
     "ZH_AUTHOR": rf"(?P<author>{_ZH_RUN})",
     "ZH_HOLDER": rf"(?P<holder>{_ZH_RUN})",
 }  # fmt: skip
@@ -141,6 +146,7 @@ class Language:
     place_determiners: tuple[str, ...] = ()
     place_words: tuple[str, ...] = ()
     place_of: tuple[str, ...] = ()
+    place_adjectives: tuple[str, ...] = ()  # between determiner and place word: "meu antigo blog", "my old blog"
 
     @property
     def placeholders(self) -> dict[str, str]:
@@ -167,13 +173,16 @@ class Language:
         # as written after a preposition, so case-sensitive: "in the Journal of Open Law" keeps its name whole
         det = rf"(?:(?-i:{alternation(self.place_determiners)})\b\s*)?" if self.place_determiners else ""
         words = rf"(?-i:{alternation(self.place_words)})"
+        adj = rf"(?:(?-i:{alternation(self.place_adjectives)})\s+)?" if self.place_adjectives else ""
         of = rf"\s+(?:{alternation(self.place_of)})\b\s*{det}" if self.place_of else r"\s+"
-        head = rf"(?:{words})(?:\s+|(?:\s+[\w'’.-]+){{0,3}}?{of})(?=[“\"«]?(?-i:[{_UPPER}0-9])|https?://|(?:[a-z0-9-]+\.)+[a-z]{{2,}}\b)"
+        head = rf"{adj}(?:{words})(?:\s+|(?:\s+[\w'’.-]+){{0,3}}?{of})(?=[“\"«]?(?-i:[{_UPPER}0-9])|https?://|(?:[a-z0-9-]+\.)+[a-z]{{2,}}\b)"
+        # a month after a place word is a date, never a name ("em meu antigo medium no dia 5 de Maio de 2023")
+        head += rf"(?!(?:{alternation((*_EN_MONTHS[:12], *self.months))})\b)"
         # the place word alone is no name: "auf meinem Blog." is no outlet called "Blog" (only capitalised place
         # words can be read as a name; a domain that starts with one, "blog.example.com", stays a name)
         capitalised = any(word[:1].isupper() for word in self.place_words)
         not_a_word = rf"(?!(?:{words})(?![\w-]|\.[a-z0-9]))" if capitalised else ""
-        return rf"{det}(?:(?:{head})?{not_a_word}{pub}|(?:{words})\b)"
+        return rf"{det}(?:(?:{head})?{not_a_word}{pub}|{adj}(?:{words})\b)"
 
 
 def _spaced(word: str) -> str:
@@ -313,6 +322,7 @@ def languages() -> dict[str, Language]:
             place_determiners=tuple(data.get("place_determiners", ())),
             place_words=tuple(data.get("place_words", ())),
             place_of=tuple(data.get("place_of", ())),
+            place_adjectives=tuple(data.get("place_adjectives", ())),
         )
     return found
 
