@@ -33,7 +33,13 @@ from syndicate.attribution.recognizers import (
 from syndicate.attribution.rights import RightsClaim, license_rank, sorted_conditions, unique_notices
 from syndicate.models import Evidence, Notice
 from syndicate.normalize.authors import split_names
-from syndicate.normalize.text import edge_sentence, fold, may_start_tail_sentence, sentence_spans
+from syndicate.normalize.text import (
+    MAY_PRECEDE_TAIL_SENTENCE,
+    edge_sentence,
+    fold,
+    may_start_tail_sentence,
+    sentence_spans,
+)
 from syndicate.normalize.urls import host_of, is_absolute_http, is_site_root
 
 _ALNUM = re.compile(r"[^\W_]")
@@ -75,7 +81,8 @@ class Table:
         key = (lead, tail, len(text) <= MAX_WHOLE_CHARS)
         place = self._places.get(key)
         if place is None:
-            place = self._places[key] = _place(self.rows, *key)
+            self._places.update(_places(self.rows))
+            place = self._places[key]
         return list(map(place.rows.__getitem__, place.check.possible_rows(text)))
 
 
@@ -88,11 +95,21 @@ class _Place:
     check: AnchoredPrefilter | TablePrefilter
 
 
-def _place(rows: Sequence[Recognizer], lead: bool, tail: bool, short: bool) -> _Place:
-    """The rows that apply to a paragraph in this place, each with where find_hits tries its regex."""
-    here = tuple(rec for rec in rows if applies(rec, lead=lead, tail=tail) and (short or rec.scope != "whole"))
-    tried = [_tried(rec, lead=lead, tail=tail) for rec in here]
-    return _Place(here, AnchoredPrefilter([rec.source for rec in here], tried, may_start_tail_sentence))
+_PLACES = [(lead, tail, short) for lead in (False, True) for tail in (False, True) for short in (False, True)]
+
+
+def _places(rows: Sequence[Recognizer]) -> dict[tuple[bool, bool, bool | None], _Place]:
+    """The rows that apply in each place a paragraph may sit in (lead, tail, both, neither; short enough
+    for whole rows or not), each with where find_hits tries its regex, and their pre-checks."""
+    here = {
+        key: tuple(rec for rec in rows if applies(rec, lead=key[0], tail=key[1]) and (key[2] or rec.scope != "whole"))
+        for key in _PLACES
+    }
+    specs = [([rec.source for rec in here[key]], [_tried(rec, lead=key[0], tail=key[1]) for rec in here[key]])
+             for key in _PLACES]
+    after = MAY_PRECEDE_TAIL_SENTENCE
+    checks = [AnchoredPrefilter(regexes, tried, may_start_tail_sentence, after) for regexes, tried in specs]
+    return {key: _Place(here[key], check) for key, check in zip(_PLACES, checks, strict=True)}
 
 
 def _tried(rec: Recognizer, *, lead: bool, tail: bool) -> str:
@@ -328,6 +345,8 @@ def scan_block(block: Block, table: Table | None = None, native: Native | None =
     """Is this paragraph a notice or an appeal (remove it), and which phrases does it hold?"""
     text = block.text
     hits = find_hits(text, lead=block.lead, tail=block.tail, table=table, native=native)
+    if not hits and not block.links:  # most paragraphs: nothing to read, no badge
+        return _NOTHING
     if any(h.recognizer.needs_link for h in hits) and not any(_is_article_link(href) for _, href in block.links):
         hits = [h for h in hits if not h.recognizer.needs_link]
     hits = unique_hits(hits)
@@ -339,6 +358,9 @@ def scan_block(block: Block, table: Table | None = None, native: Native | None =
     remainder = _outside(text, [(h.start, h.end) for h in hits])
     remove = _alnum(remainder) <= TRIVIAL_REMAINDER or (block.tail and _origin_with_follow_up(block, hits))
     return Verdict(remove, tuple(hits))
+
+
+_NOTHING = Verdict(False, ())
 
 
 def covers_all(text: str, verdict: Verdict) -> bool:

@@ -130,6 +130,13 @@ _OPENS_SENTENCE = re.compile(_OPENS)
 _CJK_OPENERS_AFTER = "。！？”」』）"  # what _CJK_SENTENCE_END's other branch may end after
 
 
+# every character str.isspace() holds for (tests/normalize checks the list against all of Unicode)
+WHITESPACE = frozenset("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+                       "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+# what a last sentence may start right after (see may_start_tail_sentence): a necessary condition, in one set
+MAY_PRECEDE_TAIL_SENTENCE = WHITESPACE | frozenset(_CJK_OPENERS_AFTER)
+
+
 def may_start_tail_sentence(text: str, pos: int, reach: int = 200) -> bool:
     """False when ``edge_sentence(text, "tail", reach)`` cannot start at ``pos`` (0 < pos < len(text)):
     a cheap necessary condition, read off the sentence-end patterns (the sentence starts after

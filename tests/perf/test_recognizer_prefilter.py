@@ -193,3 +193,17 @@ def test_checks_gated_by_the_walk_still_find_their_literals() -> None:
     assert possible("encryption Zed") == [0]
     assert possible("encryption, by PTI") == [1, 2]
     assert possible("pti PTI Zed encryption x") == [0, 1, 2]
+
+
+def test_a_lone_surrogate_is_read_like_any_other_character() -> None:
+    """The walk needs UTF-8, which a lone surrogate has none of (a body decoded with ``surrogateescape``):
+    it is read as one character that no literal holds, so offsets and hits stay those of the text."""
+    for text in (
+        "\ud800 This article was originally published on Example News.",
+        "Copyright \udcff 2024 Example. All rights reserved.",
+        "By JANE DOE\ud83d, Special to the Example Times",
+    ):
+        _same(text)
+        _same(f"First. {text}")
+
+
