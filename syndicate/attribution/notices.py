@@ -81,8 +81,7 @@ class Table:
         key = (lead, tail, len(text) <= MAX_WHOLE_CHARS)
         place = self._places.get(key)
         if place is None:
-            self._places.update(_places(self.rows))
-            place = self._places[key]
+            place = self._places[key] = _place(self.rows, *key)
         return list(map(place.rows.__getitem__, place.check.possible_rows(text)))
 
 
@@ -95,21 +94,12 @@ class _Place:
     check: AnchoredPrefilter | TablePrefilter
 
 
-_PLACES = [(lead, tail, short) for lead in (False, True) for tail in (False, True) for short in (False, True)]
-
-
-def _places(rows: Sequence[Recognizer]) -> dict[tuple[bool, bool, bool | None], _Place]:
-    """The rows that apply in each place a paragraph may sit in (lead, tail, both, neither; short enough
-    for whole rows or not), each with where find_hits tries its regex, and their pre-checks."""
-    here = {
-        key: tuple(rec for rec in rows if applies(rec, lead=key[0], tail=key[1]) and (key[2] or rec.scope != "whole"))
-        for key in _PLACES
-    }
-    specs = [([rec.source for rec in here[key]], [_tried(rec, lead=key[0], tail=key[1]) for rec in here[key]])
-             for key in _PLACES]
-    after = MAY_PRECEDE_TAIL_SENTENCE
-    checks = [AnchoredPrefilter(regexes, tried, may_start_tail_sentence, after) for regexes, tried in specs]
-    return {key: _Place(here[key], check) for key, check in zip(_PLACES, checks, strict=True)}
+def _place(rows: Sequence[Recognizer], lead: bool, tail: bool, short: bool) -> _Place:
+    """The rows that apply to a paragraph in this place, each with where find_hits tries its regex."""
+    here = tuple(rec for rec in rows if applies(rec, lead=lead, tail=tail) and (short or rec.scope != "whole"))
+    tried = [_tried(rec, lead=lead, tail=tail) for rec in here]
+    check = AnchoredPrefilter([rec.source for rec in here], tried, may_start_tail_sentence, MAY_PRECEDE_TAIL_SENTENCE)
+    return _Place(here, check)
 
 
 def _tried(rec: Recognizer, *, lead: bool, tail: bool) -> str:

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import ahocorasick_rs
 
@@ -35,6 +35,7 @@ except ImportError:  # pragma: no cover
 
 
 Literals = frozenset[str] | None  # None: no constraint (always try the regex)
+V = TypeVar("V")
 
 
 class Source(NamedTuple):
@@ -440,15 +441,17 @@ def _starts_seq(items: Sequence[tuple[Any, Any]]) -> Starts | None:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-class Matcher:
+class Matcher(Generic[V]):
     """Every occurrence of a fixed set of literals in a text, overlapping ones included, in one walk
     (Aho-Corasick: ``ahocorasick_rs``, a DFA compiled in Rust; in a warm loop about twice the speed of
-    ``pyahocorasick``'s trie on these tables, in the pipeline, where caches are cold, about the same)."""
+    ``pyahocorasick``'s trie on these tables, in the pipeline, where caches are cold, about the same).
+    ``literals[i]`` and ``values[i]`` are the literal and the value of the occurrences :meth:`find` numbers i."""
 
-    __slots__ = ("_search", "literals")
+    __slots__ = ("_search", "literals", "values")
 
-    def __init__(self, literals: Iterable[str]) -> None:
-        self.literals: tuple[str, ...] = tuple(sorted(set(literals)))  # the same automaton in every process
+    def __init__(self, words: Mapping[str, V]) -> None:
+        self.literals: tuple[str, ...] = tuple(sorted(words))  # the same automaton in every process
+        self.values: tuple[V, ...] = tuple(words[literal] for literal in self.literals)
         self._search: Callable[..., list[tuple[int, int, int]]] | None = None
         if self.literals:
             automaton = ahocorasick_rs.AhoCorasick(
@@ -464,10 +467,6 @@ class Matcher:
             return self._search(text, overlapping=True)
         except UnicodeEncodeError:  # a lone surrogate (no UTF-8 for it): one character for one, no literal's
             return self._search(_SURROGATE.sub("\ufffd", text), overlapping=True)
-
-    def values(self, words: dict[str, Any]) -> tuple[Any, ...]:
-        """``words``' value for each literal of the matcher, in the order :meth:`find` reports them."""
-        return tuple(words[literal] for literal in self.literals)
 
 
 def may_match(literals: Literals, folded: str) -> bool:
@@ -489,12 +488,11 @@ class TablePrefilter:
         self._rows_of: dict[str, tuple[int, ...]] = {lit: tuple(found) for lit, found in rows.items()}
         # every literal at once, overlapping ones included: one walk over the text (Aho-Corasick)
         self._matcher = Matcher(self._rows_of)
-        self._values = self._matcher.values(self._rows_of)
 
     def possible_rows(self, text: str) -> list[int]:
         """The rows, in table order, that may match ``text``: every other row cannot (nor any substring of it)."""
         rows = set(self._always_rows)
-        values = self._values
+        values = self._matcher.values
         for index, _start, _end in self._matcher.find(fold(text)):
             rows.update(values[index])
         return sorted(rows)
@@ -506,20 +504,13 @@ START = "start"  # on the text only, from its start: ``^`` is the text's start
 START_OR_LAST = "start-or-last"  # on the text from its start and on its last sentence
 
 
-class _AnyCharacter:
-    def __contains__(self, char: object) -> bool:
-        return True
-
-
-_ANY_CHARACTER = _AnyCharacter()
-
-
 class AnchoredPrefilter:
     """The pre-check for rows tried at known places of a paragraph: a row anchored with ``^`` and tried
     only on the text from its start (:data:`START`) needs the folded text to start with one of its
     :func:`anchored_prefixes` ("by ", "da ", "do "); one tried there and on the last sentence
     (:data:`START_OR_LAST`) needs one of them where that sentence may start (``may_start_last``, a
-    necessary condition for an offset, asked only for an offset inside ``text``); every other row needs
+    necessary condition for an offset, asked only for an offset inside ``text`` whose character before is
+    in ``may_follow``, which spares it the call inside a word); every other row needs
     one of its :func:`required_literals` anywhere. So a short anchored literal costs nothing where the
     text does not start with it, however often the text contains it. A row that passes must also hold
     one string of each of its other strong requirements (:data:`MAX_CHECKS` at most, found with ``in``,
@@ -533,10 +524,10 @@ class AnchoredPrefilter:
         regexes: Sequence[Regex],
         tried: Sequence[str],
         may_start_last: Callable[[str, int], bool],
-        may_follow: Container[str] = _ANY_CHARACTER,
+        may_follow: Container[str],
     ) -> None:
         self._may_start_last = may_start_last
-        self._may_follow = may_follow  # what a last sentence may start right after (spares a call inside a word)
+        self._may_follow = may_follow
         plan = _Plan(regexes, tried)
         self._always = tuple(plan.always)
         # by first character: every prefix of that character (one test for most texts), then each row's
@@ -544,13 +535,11 @@ class AnchoredPrefilter:
             char: (tuple(p for found in rows.values() for p in found), tuple((r, tuple(p)) for r, p in rows.items()))
             for char, rows in plan.starts.items()
         }
-        # the walk reports each literal found (its last element): the checks read which were
-        words = {
-            lit: (tuple(plan.anywhere.get(lit, ())), tuple(plan.last.get(lit, ())), lit)
+        # each literal's rows tried anywhere and on the last sentence; the checks read which literals the walk met
+        self._matcher = Matcher({
+            lit: (tuple(plan.anywhere.get(lit, ())), tuple(plan.last.get(lit, ())))
             for lit in plan.anywhere.keys() | plan.last.keys()
-        }
-        self._matcher = Matcher(words)
-        self._values = self._matcher.values(words)
+        })
         checks = plan.checks
         shared: dict[tuple[tuple[str, ...], bool], _Check] = {}  # rows with the same check share it
         self._checks: dict[int, tuple[_Check, ...]] = {
@@ -565,7 +554,7 @@ class AnchoredPrefilter:
         gated: dict[str, list[str]] = {}
         for literal in literals:
             key = fold(literal) if raw else literal
-            inside = [self._values[index][2] for index, _start, _end in self._matcher.find(key)]
+            inside = [self._matcher.literals[index] for index, _start, _end in self._matcher.find(key)]
             if inside:  # the longest: the least often found
                 gated.setdefault(max(inside, key=lambda lit: (len(lit), lit)), []).append(literal)
             else:
@@ -581,11 +570,11 @@ class AnchoredPrefilter:
             return []
         rows = set(self._always)
         seen: set[str] = set()  # the automaton's literals in the text
-        values = self._values
+        literals, values = self._matcher.literals, self._matcher.values
         may_start_last, may_follow = self._may_start_last, self._may_follow
         for index, start, _end in matches:
-            anywhere, last, literal = values[index]
-            seen.add(literal)
+            anywhere, last = values[index]
+            seen.add(literals[index])
             if anywhere:
                 rows.update(anywhere)
             if last and (start == 0 or not aligned or (

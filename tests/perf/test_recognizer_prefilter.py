@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from syndicate.attribution import notices, prefilter
 from syndicate.attribution.recognizers import MAX_BLOCK_CHARS, MAX_SENTENCE_CHARS, MAX_WHOLE_CHARS, RECOGNIZERS
-from syndicate.normalize.text import collapse, sentence_spans
+from syndicate.normalize.text import WHITESPACE, collapse, sentence_spans
 from tests.perf.farm_docs import farm_documents
 
 REPO = Path(__file__).resolve().parents[2]
@@ -182,7 +182,7 @@ def test_checks_gated_by_the_walk_still_find_their_literals() -> None:
         re.compile(r"(?-i:PTI)\b", re.I),  # walk: "pti"; check "PTI" as written, gated by "pti"
         re.compile(r"\bpti\b.*(?-i:PTI)", re.I),  # the same check as the row above: one answer for both
     ]
-    check = prefilter.AnchoredPrefilter(rows, [prefilter.ANYWHERE] * 3, lambda _text, _pos: True)
+    check = prefilter.AnchoredPrefilter(rows, [prefilter.ANYWHERE] * 3, lambda _text, _pos: True, WHITESPACE)
 
     def possible(text: str) -> list[int]:
         found = check.possible_rows(text)
